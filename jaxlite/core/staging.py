@@ -1,0 +1,92 @@
+"""The staging trace: records every primitive applied to its tracers as a jaxpr equation."""
+
+import numpy as np
+
+from .. import dtypes
+from .array import Array
+from .avals import ShapedArray
+from .jaxpr import ClosedJaxpr, Eqn, Jaxpr, Literal, Var
+from .trace import Trace, Tracer, current_trace, set_current_trace
+
+__all__ = ["StagingTrace", "StagingTracer", "trace_to_jaxpr", "get_aval"]
+
+
+def get_aval(x):
+    """The abstract value of any operand: tracer, Array, ndarray, NumPy or Python scalar."""
+    if isinstance(x, Tracer):
+        return x.aval
+    if type(x) is Array:
+        return ShapedArray(x._value.shape, x._value.dtype)
+    dtype, weak = dtypes.dtype_and_weak(x)
+    return ShapedArray(np.shape(x), dtype, weak)
+
+
+class StagingTracer(Tracer):
+    __slots__ = ("_aval", "var")
+
+    def __init__(self, trace, var):
+        self._trace = trace
+        self.var = var
+        self._aval = var.aval
+
+    @property
+    def aval(self):
+        return self._aval
+
+
+class StagingTrace(Trace):
+    """Builds a jaxpr. Constants become literals (scalars) or hoisted constvars (arrays)."""
+
+    def __init__(self, parent, description):
+        super().__init__(parent, description)
+        self.invars = []
+        self.eqns = []
+        self.const_vars = {}  # id(value) -> Var
+        self.const_values = []
+
+    def new_arg(self, aval):
+        var = Var(aval)
+        self.invars.append(var)
+        return StagingTracer(self, var)
+
+    def to_atom(self, x):
+        """The Var or Literal that stands for operand `x` in this trace's jaxpr."""
+        if self.owns(x):
+            return x.var
+        if not isinstance(x, Tracer):
+            if type(x) is Array:
+                x = x._value
+            if np.ndim(x) == 0:
+                aval = get_aval(x)
+                return Literal(x if type(x) in (int, float, complex, bool) else np.asarray(x)[()], aval)
+        var = self.const_vars.get(id(x))
+        if var is None:
+            var = self.const_vars[id(x)] = Var(get_aval(x).strip_weak_type())
+            self.const_values.append(x)
+        return var
+
+    def process_primitive(self, primitive, args, params):
+        atoms = [self.to_atom(x) for x in args]
+        out = primitive.abstract_eval(*[a.aval for a in atoms], **params)
+        out_avals = out if primitive.multiple_results else [out]
+        outvars = [Var(aval) for aval in out_avals]
+        self.eqns.append(Eqn(primitive, atoms, outvars, params))
+        tracers = [StagingTracer(self, v) for v in outvars]
+        return tracers if primitive.multiple_results else tracers[0]
+
+    def to_jaxpr(self, outs):
+        outvars = [self.to_atom(x) for x in outs]
+        constvars = list(self.const_vars.values())
+        return ClosedJaxpr(Jaxpr(constvars, self.invars, outvars, self.eqns), self.const_values)
+
+
+def trace_to_jaxpr(flat_fun, in_avals, description):
+    """Trace `flat_fun(*args) -> list of outputs` on abstract arguments into a ClosedJaxpr."""
+    trace = StagingTrace(current_trace(), description)
+    try:
+        args = [trace.new_arg(aval) for aval in in_avals]
+        with set_current_trace(trace):
+            outs = flat_fun(*args)
+        return trace.to_jaxpr(outs)
+    finally:
+        trace.invalidate()

@@ -1,0 +1,57 @@
+"""dot_general: batched tensor contraction, the one primitive behind matmul, dot, einsum."""
+
+import numpy as np
+
+from ..core import ShapedArray
+from ._primitives import check_axes, standard_primitive
+
+__all__ = ["dot_general_p"]
+
+
+def _free_axes(ndim, *used):
+    taken = set().union(*map(set, used))
+    return [d for d in range(ndim) if d not in taken]
+
+
+def _dot_general_impl(lhs, rhs, dimension_numbers, preferred_element_type=None):
+    (lc, rc), (lb, rb) = dimension_numbers
+    lf, rf = _free_axes(lhs.ndim, lc, lb), _free_axes(rhs.ndim, rc, rb)
+    lhs_t = np.transpose(lhs, [*lb, *lf, *lc])
+    rhs_t = np.transpose(rhs, [*rb, *rc, *rf])
+    batch = lhs_t.shape[: len(lb)]
+    m = int(np.prod(lhs_t.shape[len(lb) : len(lb) + len(lf)], dtype=np.int64))
+    k = int(np.prod([lhs.shape[d] for d in lc], dtype=np.int64))
+    n = int(np.prod(rhs_t.shape[len(rb) + len(rc) :], dtype=np.int64))
+    out = np.matmul(lhs_t.reshape(*batch, m, k), rhs_t.reshape(*batch, k, n))
+    shape = [*batch, *(lhs.shape[d] for d in lf), *(rhs.shape[d] for d in rf)]
+    out = out.reshape(shape)
+    if preferred_element_type is not None:
+        out = out.astype(preferred_element_type)
+    return out
+
+
+def _dot_general_rule(lhs, rhs, dimension_numbers, preferred_element_type=None):
+    (lc, rc), (lb, rb) = dimension_numbers
+    check_axes("dot_general", (*lc, *lb), lhs.ndim)
+    check_axes("dot_general", (*rc, *rb), rhs.ndim)
+    if len(lc) != len(rc) or len(lb) != len(rb):
+        raise ValueError(f"dot_general: dimension_numbers {dimension_numbers} pair unequal numbers of axes")
+    for name, la, ra in (("contracting", lc, rc), ("batch", lb, rb)):
+        left, right = [lhs.shape[d] for d in la], [rhs.shape[d] for d in ra]
+        if left != right:
+            raise ValueError(
+                f"dot_general: {name} dimensions must have equal sizes, got {tuple(left)} for "
+                f"lhs shape {lhs.shape} and {tuple(right)} for rhs shape {rhs.shape}"
+            )
+    if lhs.dtype != rhs.dtype:
+        raise TypeError(f"dot_general: operands must share a dtype, got {lhs.dtype} and {rhs.dtype}")
+    shape = [
+        *(lhs.shape[d] for d in lb),
+        *(lhs.shape[d] for d in _free_axes(lhs.ndim, lc, lb)),
+        *(rhs.shape[d] for d in _free_axes(rhs.ndim, rc, rb)),
+    ]
+    dtype = lhs.dtype if preferred_element_type is None else np.dtype(preferred_element_type)
+    return ShapedArray(shape, dtype, lhs.weak_type and rhs.weak_type)
+
+
+dot_general_p = standard_primitive("dot_general", _dot_general_impl, _dot_general_rule)
