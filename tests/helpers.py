@@ -24,7 +24,7 @@ def traced(fun):
     def run(*args):
         closed, shapes = jaxlite.make_jaxpr(fun, return_shape=True)(*args)
         check_jaxpr(closed.jaxpr)
-        out = eval_jaxpr(closed.jaxpr, closed.consts, *tree_util.tree_leaves(args))
+        out = eval_jaxpr(closed.jaxpr, closed.consts, *tree_util.tree_leaves(to_jaxlite(args)))
         return tree_util.tree_unflatten(tree_util.tree_structure(shapes), out)
 
     return run

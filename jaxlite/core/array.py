@@ -9,7 +9,7 @@ import numpy as np
 from .avals import ShapedArray
 from .trace import Tracer
 
-__all__ = ["Array", "wrap", "to_numpy", "is_array_like"]
+__all__ = ["Array", "wrap", "to_numpy", "to_numpy_array", "is_array_like"]
 
 
 class _ArrayMeta(type):
@@ -179,6 +179,18 @@ def to_numpy(x):
     if isinstance(x, Tracer):
         raise x._leaked_error()
     return x
+
+
+def to_numpy_array(x):
+    """Like to_numpy, with Python scalars as 0-d arrays of their default dtype (for impls)."""
+    if type(x) is Array:
+        return x._value
+    if type(x) in _PYTHON_SCALARS:
+        return np.asarray(x)
+    return to_numpy(x)
+
+
+_PYTHON_SCALARS = (bool, int, float, complex)
 
 
 def is_array_like(x):

@@ -109,7 +109,13 @@ def eval_jaxpr(jaxpr, consts, *args):
             env.update(zip(eqn.outvars, out))
         else:
             env[eqn.outvars[0]] = out
-    return [read(v) for v in jaxpr.outvars]
+    return [_literal_array(v) if type(v) is Literal else env[v] for v in jaxpr.outvars]
+
+
+def _literal_array(literal):
+    from .array import wrap
+
+    return wrap(np.asarray(literal.val, literal.aval.dtype))
 
 
 # ---------------------------------------------------------------- type checking

@@ -43,6 +43,7 @@ class StagingTrace(Trace):
         self.eqns = []
         self.const_vars = {}  # id(value) -> Var
         self.const_values = []
+        self.const_keepalive = []
 
     def new_arg(self, aval):
         var = Var(aval)
@@ -54,15 +55,16 @@ class StagingTrace(Trace):
         if self.owns(x):
             return x.var
         if not isinstance(x, Tracer):
-            if type(x) is Array:
-                x = x._value
-            if np.ndim(x) == 0:
-                aval = get_aval(x)
-                return Literal(x if type(x) in (int, float, complex, bool) else np.asarray(x)[()], aval)
+            value = x._value if type(x) is Array else x
+            if np.ndim(value) == 0:
+                if type(value) not in (int, float, complex, bool):
+                    value = np.asarray(value)[()]
+                return Literal(value, get_aval(x))
         var = self.const_vars.get(id(x))
         if var is None:
             var = self.const_vars[id(x)] = Var(get_aval(x).strip_weak_type())
-            self.const_values.append(x)
+            self.const_keepalive.append(x)  # keeps id(x) from being reused while tracing
+            self.const_values.append(x if isinstance(x, (Array, Tracer)) else Array(x))
         return var
 
     def process_primitive(self, primitive, args, params):

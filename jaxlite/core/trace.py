@@ -68,12 +68,10 @@ class Primitive:
 
 
 def _eager_apply(prim, args, params):
-    from .array import to_numpy, wrap  # array.py imports this module
-
-    out = prim.impl(*[to_numpy(x) for x in args], **params)
+    out = prim.impl(*[_array.to_numpy_array(x) for x in args], **params)
     if prim.multiple_results:
-        return [wrap(o) for o in out]
-    return wrap(out)
+        return [_array.wrap(o) for o in out]
+    return _array.wrap(out)
 
 
 class Trace:
@@ -200,14 +198,18 @@ class Tracer:
 
     def __setitem__(self, index, value):
         updated = self.at[index].set(value)
-        if type(updated) is not type(self) or updated._trace is not self._trace:
+        self._become(updated, "x[index] = value")
+
+    def _become(self, other, what):
+        """Rebind this tracer to `other`'s value: how in-place updates are functionalized."""
+        if type(other) is not type(self) or other._trace is not self._trace:
             raise TypeError(
-                f"x[index] = value on {self._where()} from an enclosing transform is not "
-                "supported; write x = x.at[index].set(value) instead."
+                f"{what} on {self._where()} from an enclosing transform is not supported; "
+                "write x = x.at[index].set(value) (or x = new_value) instead."
             )
         for cls in type(self).__mro__:
             for slot in getattr(cls, "__slots__", ()):
-                setattr(self, slot, getattr(updated, slot))
+                setattr(self, slot, getattr(other, slot))
 
     def __repr__(self):
         return f"Traced<{self.aval.str_short()}>with<{self._trace.description}>"
@@ -224,3 +226,6 @@ def concrete_or_error(value, function, argument, fix="pass it as a Python value 
         f"{function}() argument '{argument}' must be concrete (known while tracing), but got "
         f"{value._where()}. The shape of a result cannot depend on traced values; {fix}."
     )
+
+
+from . import array as _array  # noqa: E402  (array.py builds on Tracer, defined above)

@@ -116,6 +116,8 @@ def pad(operand, padding_value, padding_config):
 
 
 def concatenate(operands, dimension):
+    if len(operands) == 1:
+        return operands[0]
     return concatenate_p.bind(*operands, dimension=int(dimension))
 
 
@@ -233,6 +235,7 @@ def dot_general(lhs, rhs, dimension_numbers, preferred_element_type=None):
 def sort(operand, dimension=-1, is_stable=True, num_keys=1):
     """Sort one operand, or a tuple/list of operands by their first `num_keys`."""
     operands = tuple(operand) if isinstance(operand, (tuple, list)) else (operand,)
-    dimension = int(dimension) % max(len(operands[0].shape), 1)
+    ndim = len(operands[0].shape)
+    dimension = int(dimension) % ndim if ndim else 0
     out = sort_p.bind(*operands, dimension=dimension, is_stable=bool(is_stable), num_keys=int(num_keys))
     return tuple(out) if isinstance(operand, (tuple, list)) else out[0]

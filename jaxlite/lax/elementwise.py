@@ -170,5 +170,10 @@ def _complex_rule(re, im):
 
 
 PRIMITIVES["real"] = standard_primitive("real", np.real, _part_rule("real"))
-PRIMITIVES["imag"] = standard_primitive("imag", np.imag, _part_rule("imag"))
+def _imag_impl(x):
+    part = np.imag(x)
+    return part if part.flags.writeable else part.copy()  # NumPy's imag of a real array is read-only
+
+
+PRIMITIVES["imag"] = standard_primitive("imag", _imag_impl, _part_rule("imag"))
 PRIMITIVES["complex"] = standard_primitive("complex", _complex_impl, _complex_rule)

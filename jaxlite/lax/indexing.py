@@ -46,7 +46,7 @@ def _gather_shape(name, operand, indices, axes):
 
 
 def _gather_rule(operand, *indices, axes):
-    if any(operand.shape[a] == 0 for a in axes):
+    if any(operand.shape[a] == 0 for a in axes) and all(i.size for i in indices):
         raise IndexError(f"gather: cannot index axis of size 0 (shape {operand.shape}, axes {axes})")
     return ShapedArray(_gather_shape("gather", operand, indices, axes), operand.dtype, operand.weak_type)
 

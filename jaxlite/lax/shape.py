@@ -195,7 +195,7 @@ iota_p = standard_primitive("iota", _iota_impl, _iota_rule)
 def _select_n_impl(which, *cases):
     if np.asarray(which).dtype == np.bool_ and len(cases) == 2:
         return np.where(which, cases[1], cases[0])
-    return np.choose(which, np.broadcast_arrays(*cases))
+    return np.choose(np.asarray(which).astype(np.intp), np.broadcast_arrays(*cases))
 
 
 def _select_n_rule(which, *cases):
