@@ -1,0 +1,34 @@
+"""jaxlite: NumPy you can differentiate, batch and compile.
+
+`import jaxlite.numpy as np` is a drop-in for NumPy; `jaxlite.make_jaxpr` shows the program a
+function records, and the transforms (grad, vmap, jit) rewrite and run that program.
+"""
+
+from . import dtypes, lax, numpy, tree, tree_util
+from ._make_jaxpr import ShapeDtypeStruct, make_jaxpr
+from .core import (
+    Array,
+    ConcretizationTypeError,
+    TracerArrayConversionError,
+    TracerBoolConversionError,
+    TracerIntegerConversionError,
+    UnexpectedTracerError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Array",
+    "ConcretizationTypeError",
+    "ShapeDtypeStruct",
+    "TracerArrayConversionError",
+    "TracerBoolConversionError",
+    "TracerIntegerConversionError",
+    "UnexpectedTracerError",
+    "dtypes",
+    "lax",
+    "make_jaxpr",
+    "numpy",
+    "tree",
+    "tree_util",
+]

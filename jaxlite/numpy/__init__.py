@@ -1,0 +1,64 @@
+"""jaxlite.numpy: NumPy's API, differentiable, batchable and compilable.
+
+`import jaxlite.numpy as np` and write NumPy code. Eagerly every function runs on NumPy;
+under a transform it is a composition of jaxlite.lax primitives.
+"""
+
+import numpy as _np
+
+from .. import dtypes as _dtypes
+from ..core import Array
+from . import _array_methods
+from ._contractions import *  # noqa: F403
+from ._contractions import __all__ as _contractions_all
+from ._creation import *  # noqa: F403
+from ._creation import __all__ as _creation_all
+from ._indexing import *  # noqa: F403
+from ._indexing import __all__ as _indexing_all
+from ._info import __array_namespace_info__
+from ._manipulation import *  # noqa: F403
+from ._manipulation import __all__ as _manipulation_all
+from ._reductions import *  # noqa: F403
+from ._reductions import __all__ as _reductions_all
+from ._searching import *  # noqa: F403
+from ._searching import __all__ as _searching_all
+from ._sorting import *  # noqa: F403
+from ._sorting import __all__ as _sorting_all
+from ._ufuncs import *  # noqa: F403
+from ._ufuncs import __all__ as _ufuncs_all
+
+__array_api_version__ = "2025.12"
+
+ndarray = Array
+
+# Dtypes, their categories and the promotion functions.
+from ..dtypes import (  # noqa: E402
+    bool_, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
+    float16, float32, float64, complex64, complex128,
+    can_cast, finfo, iinfo, isdtype, issubdtype, promote_types, result_type,
+)
+
+bool = bool_  # noqa: A001  (the Array API's name)
+dtype = _np.dtype
+int_ = int64
+uint = uint64
+single, double = float32, float64
+csingle, cdouble = complex64, complex128
+generic, number, integer, signedinteger, unsignedinteger = _np.generic, _np.number, _np.integer, _np.signedinteger, _np.unsignedinteger
+inexact, floating, complexfloating, character, flexible = _np.inexact, _np.floating, _np.complexfloating, _np.character, _np.flexible
+object_ = _np.object_
+
+# Constants.
+e, pi, inf, nan, euler_gamma = _np.e, _np.pi, _np.inf, _np.nan, _np.euler_gamma
+newaxis = None
+
+_array_methods.install()
+
+__all__ = sorted({
+    *_contractions_all, *_creation_all, *_indexing_all, *_manipulation_all, *_reductions_all,
+    *_searching_all, *_sorting_all, *_ufuncs_all,
+    "ndarray", "bool", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+    "uint64", "float16", "float32", "float64", "complex64", "complex128", "can_cast", "finfo",
+    "iinfo", "isdtype", "issubdtype", "promote_types", "result_type", "dtype", "e", "pi", "inf",
+    "nan", "newaxis", "__array_namespace_info__", "__array_api_version__",
+})
