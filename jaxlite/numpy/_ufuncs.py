@@ -11,6 +11,7 @@ from .. import lax
 from ..core import current_trace
 from ..lax.elementwise import PRIMITIVES as _PRIMITIVES
 from ._base import (
+    Array,
     Tracer,
     broadcast_operands,
     convert,
@@ -21,6 +22,7 @@ from ._base import (
     wrap,
 )
 
+_new_array = object.__new__
 _WEAK_PYTHON_TYPE = {"i": int, "u": int, "f": float, "c": complex}
 _LOOPS = {}
 
@@ -91,12 +93,19 @@ def _apply_eagerly(ufunc, args, out, where, dtype):
     return tuple(wrap(r) for r in result) if ufunc.nout > 1 else wrap(result)
 
 
+# The eager fast paths below inline `to_numpy` and `wrap`: they are the hottest code of the
+# library (`x + y` on small arrays), and each saved Python call is ~5% of a call's time.
+
+
 def _unary_ufunc(name, ufunc, primitive_name):
     primitive = _PRIMITIVES[primitive_name]
 
     def unary(x, /, out=None, *, where=True, dtype=None):
         if out is None and where is True and dtype is None and current_trace() is None:
-            return wrap(ufunc(to_numpy(x)))
+            result = ufunc(x._value if type(x) is Array else to_numpy(x))
+            array = _new_array(Array)
+            array._value = result if type(result) is np.ndarray else np.asarray(result)
+            return array
         return apply_ufunc(name, ufunc, primitive, (x,), out, where, dtype)
 
     return _named(unary, name)
@@ -107,7 +116,13 @@ def _binary_ufunc(name, ufunc, primitive_name):
 
     def binary(x1, x2, /, out=None, *, where=True, dtype=None):
         if out is None and where is True and dtype is None and current_trace() is None:
-            return wrap(ufunc(to_numpy(x1), to_numpy(x2)))
+            result = ufunc(
+                x1._value if type(x1) is Array else to_numpy(x1),
+                x2._value if type(x2) is Array else to_numpy(x2),
+            )
+            array = _new_array(Array)
+            array._value = result if type(result) is np.ndarray else np.asarray(result)
+            return array
         return apply_ufunc(name, ufunc, primitive, (x1, x2), out, where, dtype)
 
     return _named(binary, name)
