@@ -62,8 +62,8 @@ def _is_weak(x):
     return type(x) in (int, float, complex) or (isinstance(x, Tracer) and x.aval.weak_type)
 
 
-def apply_ufunc(name, ufunc, primitive, args, out=None, where=True, dtype=None):
-    """Apply an elementwise primitive with NumPy's promotion and broadcasting."""
+def apply_ufunc(name, ufunc, traced, args, out=None, where=True, dtype=None):
+    """Apply `ufunc` eagerly, or its traced composition `traced(*operands, dtype=)`."""
     if current_trace() is None:
         return _apply_eagerly(ufunc, args, out, where, dtype)
     if out is not None or where is not True:
@@ -71,14 +71,32 @@ def apply_ufunc(name, ufunc, primitive, args, out=None, where=True, dtype=None):
             f"{name}(): out= and where= are not supported inside transformed code; "
             "use the returned value, and jaxlite.numpy.where for masking"
         )
-    xs = operands(name, *args)
-    loop = _resolve_loop(name, ufunc, tuple(_loop_key(x) for x in xs), dtype)
-    weak = all(_is_weak(x) for x in xs)
-    xs = [convert(x, d, weak) for x, d in zip(xs, loop)]
-    result = primitive.bind(*broadcast_operands(name, *xs))
-    if dtype is not None and ufunc.nout == 1:
-        result = convert(result, dtype)
-    return tuple(result) if ufunc.nout > 1 else result
+    return traced(*operands(name, *args), dtype=dtype)
+
+
+def _primitive_rule(name, ufunc, primitive):
+    """The traced form of a ufunc that is one primitive: NumPy's loop, then broadcasting."""
+
+    def traced(*xs, dtype=None):
+        loop = _resolve_loop(name, ufunc, tuple(_loop_key(x) for x in xs), dtype)
+        weak = all(_is_weak(x) for x in xs)
+        xs = [convert(x, d, weak) for x, d in zip(xs, loop)]
+        result = primitive.bind(*broadcast_operands(name, *xs))
+        if ufunc.nout > 1:
+            return tuple(result)
+        return result if dtype is None else convert(result, dtype)
+
+    return traced
+
+
+def _composed_rule(compose):
+    """The traced form of a ufunc composed of other functions: `compose(*xs)`."""
+
+    def traced(*xs, dtype=None):
+        result = compose(*xs)
+        return result if dtype is None else convert(result, dtype)
+
+    return traced
 
 
 def _apply_eagerly(ufunc, args, out, where, dtype):
@@ -93,12 +111,18 @@ def _apply_eagerly(ufunc, args, out, where, dtype):
     return tuple(wrap(r) for r in result) if ufunc.nout > 1 else wrap(result)
 
 
+def _traced_rule(name, ufunc, primitive_name, compose):
+    if compose is not None:
+        return _composed_rule(compose)
+    return _primitive_rule(name, ufunc, _PRIMITIVES[primitive_name])
+
+
 # The eager fast paths below inline `to_numpy` and `wrap`: they are the hottest code of the
 # library (`x + y` on small arrays), and each saved Python call is ~5% of a call's time.
 
 
-def _unary_ufunc(name, ufunc, primitive_name):
-    primitive = _PRIMITIVES[primitive_name]
+def _unary_ufunc(name, ufunc, primitive_name=None, compose=None):
+    traced = _traced_rule(name, ufunc, primitive_name, compose)
 
     def unary(x, /, out=None, *, where=True, dtype=None):
         if out is None and where is True and dtype is None and current_trace() is None:
@@ -106,13 +130,13 @@ def _unary_ufunc(name, ufunc, primitive_name):
             array = _new_array(Array)
             array._value = result if type(result) is np.ndarray else np.asarray(result)
             return array
-        return apply_ufunc(name, ufunc, primitive, (x,), out, where, dtype)
+        return apply_ufunc(name, ufunc, traced, (x,), out, where, dtype)
 
     return _named(unary, name)
 
 
-def _binary_ufunc(name, ufunc, primitive_name):
-    primitive = _PRIMITIVES[primitive_name]
+def _binary_ufunc(name, ufunc, primitive_name=None, compose=None):
+    traced = _traced_rule(name, ufunc, primitive_name, compose)
 
     def binary(x1, x2, /, out=None, *, where=True, dtype=None):
         if out is None and where is True and dtype is None and current_trace() is None:
@@ -123,18 +147,18 @@ def _binary_ufunc(name, ufunc, primitive_name):
             array = _new_array(Array)
             array._value = result if type(result) is np.ndarray else np.asarray(result)
             return array
-        return apply_ufunc(name, ufunc, primitive, (x1, x2), out, where, dtype)
+        return apply_ufunc(name, ufunc, traced, (x1, x2), out, where, dtype)
 
     return _named(binary, name)
 
 
-def _multi_output_ufunc(name, ufunc, primitive_name):
-    primitive = _PRIMITIVES[primitive_name]
+def _multi_output_ufunc(name, ufunc, primitive_name=None, compose=None):
+    traced = _traced_rule(name, ufunc, primitive_name, compose)
 
     def multi(*args, out=None, where=True, dtype=None):
         if len(args) != ufunc.nin:
             raise TypeError(f"{name}() takes {ufunc.nin} positional arguments, got {len(args)}")
-        return apply_ufunc(name, ufunc, primitive, args, out, where, dtype)
+        return apply_ufunc(name, ufunc, traced, args, out, where, dtype)
 
     return _named(multi, name)
 
@@ -240,23 +264,7 @@ acosh, asinh, atanh = arccosh, arcsinh, arctanh
 # ---------------------------------------------------------------- compositions
 
 
-def _eager_or(numpy_fn, traced_fn, name, doc=None):
-    """A function that calls `numpy_fn` eagerly and composes primitives (`traced_fn`) under a transform."""
-
-    def fn(*args, **kwargs):
-        if current_trace() is None:
-            return _wrap_tree(numpy_fn(*[to_numpy(a) for a in args], **kwargs))
-        return traced_fn(*args, **kwargs)
-
-    return _named(fn, name, doc)
-
-
-def _wrap_tree(result):
-    return tuple(wrap(r) for r in result) if isinstance(result, tuple) else wrap(result)
-
-
 def _as_bool(x, name):
-    (x,) = operands(name, x)
     if isinstance(x, Tracer) and x.aval.dtype == np.bool_:
         return x
     return not_equal(x, 0)
@@ -265,51 +273,50 @@ def _as_bool(x, name):
 def _logical(name, primitive_name):
     primitive = _PRIMITIVES[primitive_name]
 
-    def traced(x1, x2):
+    def compose(x1, x2):
         return primitive.bind(*broadcast_operands(name, _as_bool(x1, name), _as_bool(x2, name)))
 
-    return traced
+    return compose
 
 
-logical_and = _eager_or(np.logical_and, _logical("logical_and", "and"), "logical_and")
-logical_or = _eager_or(np.logical_or, _logical("logical_or", "or"), "logical_or")
-logical_xor = _eager_or(np.logical_xor, _logical("logical_xor", "xor"), "logical_xor")
-logical_not = _eager_or(np.logical_not, lambda x: invert(_as_bool(x, "logical_not")), "logical_not")
+logical_and = _binary_ufunc("logical_and", np.logical_and, compose=_logical("logical_and", "and"))
+logical_or = _binary_ufunc("logical_or", np.logical_or, compose=_logical("logical_or", "or"))
+logical_xor = _binary_ufunc("logical_xor", np.logical_xor, compose=_logical("logical_xor", "xor"))
+logical_not = _unary_ufunc("logical_not", np.logical_not, compose=lambda x: invert(_as_bool(x, "logical_not")))
 
 
 def _positive(x):
-    (x,) = operands("positive", x)
     if _dtype(x) == np.bool_:
         raise TypeError("positive() is not supported for bool operands, as in NumPy")
     return lax.copy(x) if isinstance(x, Tracer) else x
 
 
-positive = _eager_or(np.positive, _positive, "positive")
+positive = _unary_ufunc("positive", np.positive, compose=_positive)
 
 
 def _in_loop_dtype(name, ufunc, x):
     """`x` converted to the input dtype of NumPy's loop of `ufunc` for it."""
-    (x,) = operands(name, x)
     return convert(x, _resolve_loop(name, ufunc, (_loop_key(x),), None)[0])
 
 
-deg2rad = radians = _eager_or(
-    np.deg2rad, lambda x: multiply(_in_loop_dtype("deg2rad", np.deg2rad, x), np.pi / 180.0), "deg2rad"
+deg2rad = radians = _unary_ufunc(
+    "deg2rad", np.deg2rad, compose=lambda x: multiply(_in_loop_dtype("deg2rad", np.deg2rad, x), np.pi / 180.0)
 )
-rad2deg = degrees = _eager_or(
-    np.rad2deg, lambda x: multiply(_in_loop_dtype("rad2deg", np.rad2deg, x), 180.0 / np.pi), "rad2deg"
+rad2deg = degrees = _unary_ufunc(
+    "rad2deg", np.rad2deg, compose=lambda x: multiply(_in_loop_dtype("rad2deg", np.rad2deg, x), 180.0 / np.pi)
 )
-fabs = _eager_or(np.fabs, lambda x: absolute(_in_loop_dtype("fabs", np.fabs, x)), "fabs")
+fabs = _unary_ufunc("fabs", np.fabs, compose=lambda x: absolute(_in_loop_dtype("fabs", np.fabs, x)))
 
 
 def _float_power(x1, x2):
-    x1, x2 = operands("float_power", x1, x2)
     dtype = np.complex128 if result_dtype(x1, x2)[0].kind == "c" else np.float64
     return power(convert(x1, dtype), convert(x2, dtype))
 
 
-float_power = _eager_or(np.float_power, _float_power, "float_power")
-divmod = _eager_or(np.divmod, lambda x1, x2: (floor_divide(x1, x2), remainder(x1, x2)), "divmod")  # noqa: A001
+float_power = _binary_ufunc("float_power", np.float_power, compose=_float_power)
+divmod = _multi_output_ufunc(  # noqa: A001
+    "divmod", np.divmod, compose=lambda x1, x2: (floor_divide(x1, x2), remainder(x1, x2))
+)
 
 
 def _angle(z, deg=False):

@@ -1,0 +1,52 @@
+"""The namespace: every Array API elementwise function, with the standard's signature."""
+
+import inspect
+
+import numpy as np
+import pytest
+
+import jaxlite.numpy as jnp
+
+# The Array API 2025.12 elementwise functions and how many positional-only arrays each takes.
+ARRAY_API_ELEMENTWISE = {
+    **dict.fromkeys(
+        "abs acos acosh asin asinh atan atanh bitwise_invert ceil conj cos cosh exp expm1 floor imag "
+        "isfinite isinf isnan log log1p log2 log10 logical_not negative positive real reciprocal round "
+        "sign signbit sin sinh square sqrt tan tanh trunc".split(),
+        1,
+    ),
+    **dict.fromkeys(
+        "add atan2 bitwise_and bitwise_left_shift bitwise_or bitwise_right_shift bitwise_xor copysign "
+        "divide equal floor_divide greater greater_equal hypot less less_equal logaddexp logical_and "
+        "logical_or logical_xor maximum minimum multiply nextafter not_equal pow remainder subtract".split(),
+        2,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ARRAY_API_ELEMENTWISE))
+def test_array_api_elementwise_function_exists_and_runs(name):
+    fn = getattr(jnp, name)
+    nin = ARRAY_API_ELEMENTWISE[name]
+    args = [jnp.asarray(np.linspace(0.1, 0.9, 4))] * nin
+    if name.startswith("bitwise"):
+        args = [jnp.arange(4)] * nin
+    result = fn(*args)
+    assert result.shape == (4,)
+    params = list(inspect.signature(fn).parameters.values())
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    assert len(positional) >= nin, f"{name} takes {nin} positional arrays"
+
+
+def test_clip_has_the_array_api_keywords():
+    assert jnp.clip(jnp.arange(5.0), min=1, max=3).tolist() == [1, 1, 2, 3, 3]
+
+
+def test_version_and_inspection_namespace():
+    assert jnp.__array_api_version__ == "2025.12"
+    info = jnp.__array_namespace_info__()
+    assert info.default_dtypes()["real floating"] == np.float64
+    assert info.default_dtypes()["integral"] == np.int64
+    assert set(info.dtypes(kind="real floating")) == {"float32", "float64"}
+    assert info.capabilities()["boolean indexing"] is True
+    assert info.devices() == [info.default_device()]
