@@ -15,6 +15,8 @@ def _free_axes(ndim, *used):
 
 def _dot_general_impl(lhs, rhs, dimension_numbers, preferred_element_type=None):
     (lc, rc), (lb, rb) = dimension_numbers
+    if preferred_element_type is not None:  # accumulate in the preferred type, as JAX does
+        lhs, rhs = lhs.astype(preferred_element_type), rhs.astype(preferred_element_type)
     lf, rf = _free_axes(lhs.ndim, lc, lb), _free_axes(rhs.ndim, rc, rb)
     lhs_t = np.transpose(lhs, [*lb, *lf, *lc])
     rhs_t = np.transpose(rhs, [*rb, *rc, *rf])
@@ -24,10 +26,7 @@ def _dot_general_impl(lhs, rhs, dimension_numbers, preferred_element_type=None):
     n = int(np.prod(rhs_t.shape[len(rb) + len(rc) :], dtype=np.int64))
     out = np.matmul(lhs_t.reshape(*batch, m, k), rhs_t.reshape(*batch, k, n))
     shape = [*batch, *(lhs.shape[d] for d in lf), *(rhs.shape[d] for d in rf)]
-    out = out.reshape(shape)
-    if preferred_element_type is not None:
-        out = out.astype(preferred_element_type)
-    return out
+    return out.reshape(shape)
 
 
 def _dot_general_rule(lhs, rhs, dimension_numbers, preferred_element_type=None):

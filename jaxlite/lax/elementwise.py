@@ -98,7 +98,7 @@ UNARY = {
     "abs": np.absolute,
     "conj": np.conjugate,
     "not": np.invert,  # bitwise not; logical not on bool
-    "population_count": np.bitwise_count,
+    "bitwise_count": np.bitwise_count,
     "spacing": np.spacing,
     "modf": np.modf,
     "frexp": np.frexp,
