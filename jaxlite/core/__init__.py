@@ -11,4 +11,12 @@ from .errors import (
 )
 from .jaxpr import ClosedJaxpr, Eqn, Jaxpr, JaxprTypeError, Literal, Var, check_jaxpr, eval_jaxpr
 from .staging import StagingTrace, StagingTracer, get_aval, trace_to_jaxpr
-from .trace import Primitive, Trace, Tracer, concrete_or_error, current_trace, set_current_trace
+from .trace import (
+    Primitive,
+    Trace,
+    Tracer,
+    concrete_or_error,
+    current_trace,
+    primitive_by_name,
+    set_current_trace,
+)

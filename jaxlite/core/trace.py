@@ -25,6 +25,7 @@ __all__ = [
     "current_trace",
     "set_current_trace",
     "concrete_or_error",
+    "primitive_by_name",
 ]
 
 _current_trace = contextvars.ContextVar("jaxlite_current_trace", default=None)
@@ -40,6 +41,15 @@ def set_current_trace(trace):
         _current_trace.reset(token)
 
 
+_PRIMITIVES_BY_NAME = {}
+
+
+def primitive_by_name(name):
+    """A primitive registered under `name`: how transform machinery binds array operations
+    (adding cotangents, making zeros) without importing jaxlite.lax."""
+    return _PRIMITIVES_BY_NAME[name]
+
+
 class Primitive:
     """A named operation. Rules for it are registered by the modules that define it."""
 
@@ -48,6 +58,7 @@ class Primitive:
         self.multiple_results = multiple_results
         self.impl = None  # (*ndarrays, **params) -> ndarray or tuple of ndarrays
         self.abstract_eval = None  # (*avals, **params) -> aval or list of avals
+        _PRIMITIVES_BY_NAME.setdefault(name, self)
 
     def bind(self, *args, **params):
         trace = _current_trace.get()

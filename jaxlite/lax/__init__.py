@@ -29,6 +29,7 @@ from .shape import (
     transpose_p,
 )
 from .sort import sort_p
+from . import elementwise_ad  # noqa: F401,E402  (registers the elementwise derivative rules)
 
 gather_p = _INDEXING["gather"]
 scatter_p = _INDEXING["scatter"]

@@ -1,0 +1,280 @@
+"""The autodiff API: jvp, linearize, vjp, grad, value_and_grad, jacfwd, jacrev, hessian."""
+
+import functools
+
+import numpy as np
+
+from . import tree_util
+from ._api_util import fun_name
+from .core import current_trace, eval_jaxpr, get_aval
+from .transforms import ad
+
+__all__ = ["jvp", "linearize", "vjp", "grad", "value_and_grad", "jacfwd", "jacrev", "hessian"]
+
+
+def _flat_fun(fun, in_tree, has_aux, store):
+    """`fun` taking and returning flat lists of leaves; the output tree (and aux) go to `store`."""
+
+    def flat(*leaves):
+        out = fun(*tree_util.tree_unflatten(in_tree, leaves))
+        if has_aux:
+            if not (isinstance(out, (tuple, list)) and len(out) == 2):
+                raise TypeError(f"{fun_name(fun)}: with has_aux=True the function must return a pair (output, aux)")
+            out, store["aux"] = out
+        leaves_out, store["tree"] = tree_util.tree_flatten(out)
+        return leaves_out
+
+    return flat
+
+
+def _check_tangent(primal, tangent, where):
+    p, t = get_aval(primal), get_aval(tangent)
+    if ad.is_differentiable(p) and (p.shape != t.shape or p.dtype != t.dtype):
+        raise ValueError(
+            f"{where}: a tangent must have its primal's shape and dtype; primal {p.str_short()}, "
+            f"tangent {t.str_short()}"
+        )
+
+
+def jvp(fun, primals, tangents, has_aux=False):
+    """(fun(*primals), the derivative of fun at primals applied to tangents)."""
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp: primals and tangents must be tuples or lists of arguments")
+    p_leaves, p_tree = tree_util.tree_flatten(tuple(primals))
+    t_leaves, t_tree = tree_util.tree_flatten(tuple(tangents))
+    if p_tree != t_tree:
+        raise ValueError(f"jvp: primals and tangents must have the same structure, got {p_tree} and {t_tree}")
+    for p, t in zip(p_leaves, t_leaves):
+        _check_tangent(p, t, "jvp")
+    t_leaves = [t if ad.is_differentiable(get_aval(p)) else ad.Zero(get_aval(p)) for p, t in zip(p_leaves, t_leaves)]
+    store = {}
+    flat = _flat_fun(lambda *args: fun(*args), p_tree, has_aux, store)
+    out_p, out_t = ad.jvp_flat(flat, p_leaves, t_leaves, current_trace(), f"jvp({fun_name(fun)})")
+    out_t = [ad.instantiate(t) for t in out_t]
+    result = (tree_util.tree_unflatten(store["tree"], out_p), tree_util.tree_unflatten(store["tree"], out_t))
+    return (*result, store["aux"]) if has_aux else result
+
+
+def linearize(fun, *primals, has_aux=False):
+    """(fun(*primals), f_jvp) where f_jvp(*tangents) is the linear map, evaluated lazily."""
+    p_leaves, p_tree = tree_util.tree_flatten(primals)
+    store = {}
+    flat = _flat_fun(fun, p_tree, has_aux, store)
+    out, linear, mask = ad.linearize_flat(flat, p_leaves, current_trace(), f"linearize({fun_name(fun)})")
+
+    def f_jvp(*tangents):
+        t_leaves, t_tree = tree_util.tree_flatten(tangents)
+        if t_tree != p_tree:
+            raise ValueError(f"linearize: tangents must have the primals' structure {p_tree}, got {t_tree}")
+        args = [t for t, m in zip(t_leaves, mask) if m]
+        return tree_util.tree_unflatten(store["tree"], eval_jaxpr(linear.jaxpr, linear.consts, *args))
+
+    result = (tree_util.tree_unflatten(store["tree"], out), f_jvp)
+    return (*result, store["aux"]) if has_aux else result
+
+
+def vjp(fun, *primals, has_aux=False):
+    """(fun(*primals), vjp_fn) where vjp_fn(cotangent) gives one cotangent per primal."""
+    p_leaves, p_tree = tree_util.tree_flatten(primals)
+    store = {}
+    flat = _flat_fun(fun, p_tree, has_aux, store)
+    out, linear, mask = ad.linearize_flat(flat, p_leaves, current_trace(), f"vjp({fun_name(fun)})")
+    out_tree = store["tree"]
+
+    def vjp_fn(cotangent):
+        ct_leaves, ct_tree = tree_util.tree_flatten(cotangent)
+        if ct_tree != out_tree:
+            raise ValueError(f"vjp: the cotangent must have the output's structure {out_tree}, got {ct_tree}")
+        for o, ct in zip(out, ct_leaves):
+            _check_tangent(o, ct, "vjp")
+        cts = ad.backward_pass(linear.jaxpr, linear.consts, ct_leaves)
+        cts = iter(cts)
+        grads = [ad.instantiate(next(cts)) if m else _int_zeros(p) for p, m in zip(p_leaves, mask)]
+        return tree_util.tree_unflatten(p_tree, grads)
+
+    result = (tree_util.tree_unflatten(out_tree, out), vjp_fn)
+    return (*result, store["aux"]) if has_aux else result
+
+
+def _int_zeros(primal):
+    return ad.zeros_like_aval(get_aval(primal).strip_weak_type())
+
+
+def _argnums_tuple(argnums, nargs, where):
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    for i in nums:
+        if not -nargs <= i < nargs:
+            raise ValueError(f"{where}: argnums {argnums} is out of range for a function called with {nargs} positional arguments")
+    return tuple(i % nargs for i in nums)
+
+
+def _check_inputs(leaves, where, holomorphic, allow_int):
+    for leaf in leaves:
+        dtype = get_aval(leaf).dtype
+        if holomorphic and dtype.kind != "c":
+            raise TypeError(f"{where} with holomorphic=True requires complex-valued inputs, got {dtype.name}")
+        if dtype.kind not in "fc" and not allow_int:
+            raise TypeError(
+                f"{where} requires real- or complex-valued inputs (a float or complex dtype), but got "
+                f"{dtype.name}. If you want to use integer or boolean inputs, use vjp or set allow_int=True."
+            )
+
+
+def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
+    """A function returning (fun(*args), the gradient of fun with respect to args[argnums])."""
+    name = f"value_and_grad({fun_name(fun)})"
+
+    @functools.wraps(fun)
+    def value_and_grad_fun(*args, **kwargs):
+        nums = _argnums_tuple(argnums, len(args), name)
+        dyn = [args[i] for i in nums]
+        _check_inputs(tree_util.tree_leaves(dyn), name, holomorphic, allow_int)
+
+        def partial(*dyn_args):
+            full = list(args)
+            for i, a in zip(nums, dyn_args):
+                full[i] = a
+            return fun(*full, **kwargs)
+
+        out, vjp_fn, *aux = vjp(partial, *dyn, has_aux=has_aux)
+        out_aval = get_aval(out) if not isinstance(out, (tuple, list, dict)) else None
+        if out_aval is None or out_aval.shape != ():
+            shown = out_aval.str_short() if out_aval is not None else type(out).__name__
+            raise TypeError(f"{name}: grad requires a scalar output, got {shown}. Use jacrev, jacfwd or vjp for non-scalar outputs.")
+        if out_aval.dtype.kind not in ("fc" if holomorphic else "f"):
+            raise TypeError(
+                f"{name}: grad requires a real float scalar output, got {out_aval.dtype.name}"
+                + ("; for complex outputs use holomorphic=True or vjp" if out_aval.dtype.kind == "c" else "")
+            )
+        grads = vjp_fn(np.ones((), out_aval.dtype)[()])
+        grads = grads[0] if isinstance(argnums, int) else tuple(grads)
+        return ((out, aux[0]) if has_aux else out), grads
+
+    return value_and_grad_fun
+
+
+def grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
+    """The gradient of a scalar function with respect to args[argnums]."""
+    value_and_grad_fun = value_and_grad(fun, argnums, has_aux, holomorphic, allow_int)
+
+    @functools.wraps(fun)
+    def grad_fun(*args, **kwargs):
+        (_, *aux), grads = _split_aux(value_and_grad_fun(*args, **kwargs), has_aux)
+        return (grads, aux[0]) if has_aux else grads
+
+    return grad_fun
+
+
+def _split_aux(result, has_aux):
+    value, grads = result
+    return ((value[0], value[1]) if has_aux else (value,)), grads
+
+
+def _stack_jacobian(columns, out_aval, in_aval, in_first):
+    """Columns (one per input element) into an array of shape out.shape + in.shape."""
+    from . import numpy as jnp
+
+    stacked = jnp.stack(columns, axis=0 if in_first else -1) if columns else jnp.zeros(out_aval.shape + (0,), out_aval.dtype)
+    if in_first:  # (in.size, *out.shape) -> out.shape + in.shape
+        stacked = jnp.moveaxis(stacked, 0, -1)
+    return stacked.reshape(out_aval.shape + in_aval.shape)
+
+
+def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
+    """The Jacobian by forward mode: one jvp per input element."""
+    from . import numpy as jnp
+
+    name = f"jacfwd({fun_name(fun)})"
+
+    def jacfwd_fun(*args, **kwargs):
+        nums = _argnums_tuple(argnums, len(args), name)
+        dyn = tuple(args[i] for i in nums)
+        leaves, tree = tree_util.tree_flatten(dyn)
+        _check_inputs(leaves, name, holomorphic, False)
+
+        def partial(*dyn_args):
+            full = list(args)
+            for i, a in zip(nums, dyn_args):
+                full[i] = a
+            return fun(*full, **kwargs)
+
+        per_input = []
+        out = aux = None
+        for k, leaf in enumerate(leaves):
+            aval = get_aval(leaf)
+            columns = []
+            for e in range(aval.size):
+                basis = [jnp.zeros_like(l) for l in leaves]
+                basis[k] = jnp.zeros(aval.size, aval.dtype).at[e].set(1).reshape(aval.shape)
+                result = jvp(partial, dyn, tuple(tree_util.tree_unflatten(tree, basis)), has_aux=has_aux)
+                out, tangent = result[0], result[1]
+                aux = result[2] if has_aux else None
+                columns.append(tangent)
+            if not columns:
+                out = partial(*dyn)
+                out, aux = (out if has_aux else (out, None))
+            per_input.append((aval, columns))
+        out_leaves, out_tree = tree_util.tree_flatten(out)
+        jac = []
+        for j, o in enumerate(out_leaves):
+            o_aval = get_aval(o)
+            jac.append([
+                _stack_jacobian([tree_util.tree_leaves(c)[j] for c in cols], o_aval, in_aval, in_first=True)
+                for in_aval, cols in per_input
+            ])
+        jac = _assemble(jac, out_tree, tree, argnums)
+        return (jac, aux) if has_aux else jac
+
+    return jacfwd_fun
+
+
+def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
+    """The Jacobian by reverse mode: one vjp per output element."""
+    from . import numpy as jnp
+
+    name = f"jacrev({fun_name(fun)})"
+
+    def jacrev_fun(*args, **kwargs):
+        nums = _argnums_tuple(argnums, len(args), name)
+        dyn = tuple(args[i] for i in nums)
+        leaves, tree = tree_util.tree_flatten(dyn)
+        _check_inputs(leaves, name, holomorphic, allow_int)
+
+        def partial(*dyn_args):
+            full = list(args)
+            for i, a in zip(nums, dyn_args):
+                full[i] = a
+            return fun(*full, **kwargs)
+
+        out, vjp_fn, *aux = vjp(partial, *dyn, has_aux=has_aux)
+        out_leaves, out_tree = tree_util.tree_flatten(out)
+        jac = []
+        for j, o in enumerate(out_leaves):
+            o_aval = get_aval(o)
+            rows = []
+            for e in range(o_aval.size):
+                cts = [jnp.zeros_like(l) for l in out_leaves]
+                cts[j] = jnp.zeros(o_aval.size, o_aval.dtype).at[e].set(1).reshape(o_aval.shape)
+                rows.append(tree_util.tree_leaves(vjp_fn(tree_util.tree_unflatten(out_tree, cts))))
+            jac.append([
+                _stack_jacobian([r[k] for r in rows], o_aval, get_aval(leaf), in_first=False)
+                for k, leaf in enumerate(leaves)
+            ])
+        jac = _assemble(jac, out_tree, tree, argnums)
+        return (jac, aux[0]) if has_aux else jac
+
+    return jacrev_fun
+
+
+def _assemble(jac, out_tree, in_tree, argnums):
+    """Nested lists jac[out_leaf][in_leaf] as the output tree of input trees (JAX's layout)."""
+    per_out = []
+    for row in jac:
+        ins = tree_util.tree_unflatten(in_tree, row)
+        per_out.append(ins[0] if isinstance(argnums, int) else ins)
+    return tree_util.tree_unflatten(out_tree, per_out)
+
+
+def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
+    """The Hessian, as forward-over-reverse: jacfwd(jacrev(fun))."""
+    return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)

@@ -1,0 +1,1 @@
+"""The machinery of each transform, and the rule families primitives register with."""

@@ -1,0 +1,278 @@
+"""Automatic differentiation: forward mode, linearization and transposition.
+
+`jvp` runs a function under a JVPTrace whose tracers carry (primal, tangent) pairs; each
+primitive's JVP rule computes both in the parent context. `linearize` runs the same JVP under
+a LinearizeTrace, a staging trace that records only the operations that touch tangents (the
+linear part) and lets everything else, the primal computation, run in its parent. Reverse
+mode transposes that linear jaxpr (`backward_pass`), binding every cotangent operation in the
+current context, so derivatives are themselves differentiable, batchable programs.
+"""
+
+import numpy as np
+
+from ..core import (
+    Literal,
+    StagingTrace,
+    Trace,
+    Tracer,
+    get_aval,
+    primitive_by_name,
+    set_current_trace,
+    to_numpy,
+)
+
+__all__ = [
+    "Zero", "UndefinedPrimal", "JVPTrace", "JVPTracer", "LinearizeTrace",
+    "primitive_jvps", "primitive_transposes", "defjvp", "defjvp_rule", "defjvp_zero", "deflinear", "defbilinear",
+    "instantiate", "add_tangents", "zeros_like_aval", "is_differentiable", "backward_pass",
+    "jvp_flat", "linearize_flat",
+]
+
+primitive_jvps = {}  # Primitive -> rule(primals, tangents, **params) -> (primal_out, tangent_out)
+primitive_transposes = {}  # Primitive -> rule(cotangent, *args, **params) -> cotangent per arg
+
+
+class Zero:
+    """A symbolic zero (co)tangent: it costs nothing until it must become an array."""
+
+    __slots__ = ("aval",)
+
+    def __init__(self, aval):
+        self.aval = aval
+
+    def __repr__(self):
+        return f"Zero({self.aval.str_short()})"
+
+
+class UndefinedPrimal:
+    """Stands for a linear input of an equation being transposed."""
+
+    __slots__ = ("aval",)
+
+    def __init__(self, aval):
+        self.aval = aval
+
+
+def is_differentiable(aval):
+    return aval.dtype.kind in "fc"
+
+
+def zeros_like_aval(aval):
+    zero = np.zeros((), aval.dtype)[()]
+    return primitive_by_name("broadcast_in_dim").bind(zero, shape=aval.shape, broadcast_dimensions=())
+
+
+def instantiate(t):
+    return zeros_like_aval(t.aval) if type(t) is Zero else t
+
+
+def add_tangents(a, b):
+    if type(a) is Zero:
+        return b
+    if type(b) is Zero:
+        return a
+    return primitive_by_name("add").bind(a, b)
+
+
+# ---------------------------------------------------------------- forward mode
+
+
+class JVPTracer(Tracer):
+    __slots__ = ("primal", "tangent")
+
+    def __init__(self, trace, primal, tangent):
+        self._trace = trace
+        self.primal = primal
+        self.tangent = tangent
+
+    @property
+    def aval(self):
+        return get_aval(self.primal)
+
+    def to_concrete_value(self):
+        primal = self.primal
+        if isinstance(primal, Tracer):
+            return primal.to_concrete_value()
+        return np.asarray(to_numpy(primal))
+
+
+class JVPTrace(Trace):
+    def primal_tangent(self, x):
+        if self.owns(x):
+            return x.primal, x.tangent
+        return x, Zero(get_aval(x))
+
+    def process_primitive(self, primitive, args, params):
+        primals, tangents = zip(*[self.primal_tangent(x) for x in args]) if args else ((), ())
+        if all(type(t) is Zero for t in tangents):
+            with set_current_trace(self.parent):
+                return primitive.bind(*primals, **params)
+        rule = primitive_jvps.get(primitive)
+        if rule is None:
+            raise NotImplementedError(
+                f"Differentiation rule for primitive '{primitive.name}' is not implemented "
+                f"(while differentiating {self.description})."
+            )
+        with set_current_trace(self.parent):
+            primal_out, tangent_out = rule(primals, tangents, **params)
+        if primitive.multiple_results:
+            return [self.pack(p, t) for p, t in zip(primal_out, tangent_out)]
+        return self.pack(primal_out, tangent_out)
+
+    def pack(self, primal, tangent):
+        if type(tangent) is not Zero and not is_differentiable(get_aval(primal)):
+            tangent = Zero(get_aval(primal))
+        return JVPTracer(self, primal, tangent)
+
+
+def jvp_flat(flat_fun, primals, tangents, parent, description):
+    """Run `flat_fun` on (primal, tangent) pairs; returns (primals_out, tangents_out)."""
+    trace = JVPTrace(parent, description)
+    try:
+        ins = [JVPTracer(trace, p, t) for p, t in zip(primals, tangents)]
+        with set_current_trace(trace):
+            outs = flat_fun(*ins)
+        pairs = [trace.primal_tangent(x) for x in outs]
+    finally:
+        trace.invalidate()
+    return [p for p, _ in pairs], [t for _, t in pairs]
+
+
+# ---------------------------------------------------------------- linearization
+
+
+class LinearizeTrace(StagingTrace):
+    """Stages only the equations that depend on its tracers (the tangents)."""
+
+    def process_primitive(self, primitive, args, params):
+        if any(self.owns(x) for x in args):
+            return super().process_primitive(primitive, args, params)
+        with set_current_trace(self.parent):
+            return primitive.bind(*args, **params)
+
+
+def linearize_flat(flat_fun, primals, parent, description):
+    """The outputs of `flat_fun` at `primals`, and its linear map as a ClosedJaxpr.
+
+    The jaxpr takes one tangent per primal (zeros for non-float primals are not inputs:
+    `input_mask` says which primals have tangent inputs) and returns one per output.
+    """
+    staging = LinearizeTrace(parent, description)
+    try:
+        avals = [get_aval(p).strip_weak_type() for p in primals]
+        input_mask = [is_differentiable(a) for a in avals]
+        tangents = [staging.new_arg(a) if d else Zero(a) for a, d in zip(avals, input_mask)]
+        primals_out, tangents_out = jvp_flat(flat_fun, primals, tangents, staging, description)
+        with set_current_trace(staging):
+            tangents_out = [instantiate(t) for t in tangents_out]
+        linear = staging.to_jaxpr(tangents_out)
+    finally:
+        staging.invalidate()
+    return primals_out, linear, input_mask
+
+
+# ---------------------------------------------------------------- transposition
+
+
+def backward_pass(jaxpr, consts, cotangents_out):
+    """Cotangents of a linear jaxpr's inputs, given its outputs' cotangents."""
+    const_env = dict(zip(jaxpr.constvars, consts))
+    linear = set(jaxpr.invars)
+    for eqn in jaxpr.eqns:
+        linear.update(eqn.outvars)
+    cts = {}
+
+    def write(v, ct):
+        if type(v) is not Literal and v in linear and type(ct) is not Zero and ct is not None:
+            cts[v] = add_tangents(cts[v], ct) if v in cts else ct
+
+    def read(v):
+        if type(v) is Literal:
+            return v.val
+        return UndefinedPrimal(v.aval) if v in linear else const_env[v]
+
+    for v, ct in zip(jaxpr.outvars, cotangents_out):
+        write(v, ct)
+    for eqn in reversed(jaxpr.eqns):
+        outs = [cts.pop(v, None) for v in eqn.outvars]
+        if all(ct is None for ct in outs):
+            continue
+        rule = primitive_transposes.get(eqn.primitive)
+        if rule is None:
+            raise NotImplementedError(f"Transpose rule (for reverse mode) of primitive '{eqn.primitive.name}' is not implemented.")
+        if eqn.primitive.multiple_results:
+            ct_out = [Zero(v.aval) if ct is None else ct for v, ct in zip(eqn.outvars, outs)]
+        else:
+            ct_out = outs[0]
+        cts_in = rule(ct_out, *[read(v) for v in eqn.invars], **eqn.params)
+        for v, ct in zip(eqn.invars, cts_in):
+            write(v, ct)
+    return [cts.get(v, Zero(v.aval)) for v in jaxpr.invars]
+
+
+# ---------------------------------------------------------------- rule families
+
+
+def defjvp_rule(primitive, rule):
+    primitive_jvps[primitive] = rule
+
+
+def defjvp_zero(primitive):
+    """A primitive whose derivative is zero everywhere (comparisons, rounding, integer ops)."""
+
+    def rule(primals, tangents, **params):
+        out = primitive.bind(*primals, **params)
+        if primitive.multiple_results:
+            return out, [Zero(get_aval(o)) for o in out]
+        return out, Zero(get_aval(out))
+
+    primitive_jvps[primitive] = rule
+
+
+def defjvp(primitive, *derivatives):
+    """JVP from one function per operand: derivative(tangent, *primals, **params), linear in
+    the tangent (None for an operand with no derivative). The primal output is `primitive`."""
+
+    def rule(primals, tangents, **params):
+        out = primitive.bind(*primals, **params)
+        tangent_out = Zero(get_aval(out))
+        for derivative, t in zip(derivatives, tangents):
+            if derivative is not None and type(t) is not Zero:
+                tangent_out = add_tangents(tangent_out, derivative(t, *primals, **params))
+        return out, tangent_out
+
+    primitive_jvps[primitive] = rule
+
+
+def deflinear(primitive, transpose):
+    """A primitive linear in all its operands; `transpose(ct, *args, **params)` -> cts."""
+
+    def rule(primals, tangents, **params):
+        out = primitive.bind(*primals, **params)
+        return out, primitive.bind(*[instantiate(t) for t in tangents], **params)
+
+    primitive_jvps[primitive] = rule
+    primitive_transposes[primitive] = transpose
+
+
+def defbilinear(primitive, lhs_transpose, rhs_transpose):
+    """A primitive linear in each of its two operands separately (mul, dot_general)."""
+
+    def rule(primals, tangents, **params):
+        x, y = primals
+        tx, ty = tangents
+        out = primitive.bind(x, y, **params)
+        t = Zero(get_aval(out))
+        if type(tx) is not Zero:
+            t = add_tangents(t, primitive.bind(tx, y, **params))
+        if type(ty) is not Zero:
+            t = add_tangents(t, primitive.bind(x, ty, **params))
+        return out, t
+
+    def transpose(ct, x, y, **params):
+        if type(x) is UndefinedPrimal:
+            return [lhs_transpose(ct, x, y, **params), None]
+        return [None, rhs_transpose(ct, x, y, **params)]
+
+    primitive_jvps[primitive] = rule
+    primitive_transposes[primitive] = transpose
