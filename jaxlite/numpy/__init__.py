@@ -6,18 +6,27 @@ under a transform it is a composition of jaxlite.lax primitives.
 
 import numpy as _np
 
-from .. import dtypes as _dtypes
 from ..core import Array
 from . import _array_methods
 from ._contractions import *  # noqa: F403
 from ._contractions import __all__ as _contractions_all
 from ._creation import *  # noqa: F403
 from ._creation import __all__ as _creation_all
+from ._einsum import *  # noqa: F403
+from ._einsum import __all__ as _einsum_all
+from ._index_functions import *  # noqa: F403
+from ._index_functions import __all__ as _index_functions_all
 from ._indexing import *  # noqa: F403
 from ._indexing import __all__ as _indexing_all
 from ._info import __array_namespace_info__
 from ._manipulation import *  # noqa: F403
 from ._manipulation import __all__ as _manipulation_all
+from ._order_statistics import *  # noqa: F403
+from ._order_statistics import __all__ as _order_statistics_all
+from ._ranges import *  # noqa: F403
+from ._ranges import __all__ as _ranges_all
+from ._rearranging import *  # noqa: F403
+from ._rearranging import __all__ as _rearranging_all
 from ._reductions import *  # noqa: F403
 from ._reductions import __all__ as _reductions_all
 from ._searching import *  # noqa: F403
@@ -55,7 +64,8 @@ newaxis = None
 _array_methods.install()
 
 __all__ = sorted({
-    *_contractions_all, *_creation_all, *_indexing_all, *_manipulation_all, *_reductions_all,
+    *_contractions_all, *_creation_all, *_einsum_all, *_index_functions_all, *_indexing_all,
+    *_manipulation_all, *_order_statistics_all, *_ranges_all, *_rearranging_all, *_reductions_all,
     *_searching_all, *_sorting_all, *_ufuncs_all,
     "ndarray", "bool", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
     "uint64", "float16", "float32", "float64", "complex64", "complex128", "can_cast", "finfo",

@@ -7,11 +7,9 @@ concrete Array and for a tracer alike. Array additionally mutates in place (`x +
 
 import operator
 
-import numpy as np
-
 from .. import dtypes, lax
 from ..core import Array, Tracer, to_numpy, wrap
-from . import _contractions, _indexing, _manipulation, _reductions, _sorting, _ufuncs
+from . import _contractions, _index_functions, _indexing, _manipulation, _rearranging, _reductions, _sorting, _ufuncs
 from ._base import convert
 
 __all__ = ["install"]
@@ -110,13 +108,13 @@ _METHODS = {
     "conjugate": _ufuncs.conjugate,
     "round": _ufuncs.round,
     "dot": _contractions.dot,
-    "diagonal": _manipulation.diagonal,
-    "trace": _manipulation.trace,
+    "diagonal": _rearranging.diagonal,
+    "trace": _rearranging.trace,
     "ravel": _manipulation.ravel,
-    "repeat": _manipulation.repeat,
+    "repeat": _rearranging.repeat,
     "squeeze": _manipulation.squeeze,
     "swapaxes": _manipulation.swapaxes,
-    "take": _indexing.take,
+    "take": _index_functions.take,
 }
 
 

@@ -1,5 +1,5 @@
-"""Contractions: matmul, vecdot, matvec, vecmat, dot, vdot, inner, outer, tensordot, einsum,
-einsum_path, kron and cross.
+"""Contractions: matmul, vecdot, matvec, vecmat, dot, vdot, inner, outer, tensordot, kron and
+cross; and the labelled contraction engine that einsum (in _einsum) shares.
 
 Eagerly each is NumPy's own function; when NumPy rejects the arguments, the checks of the
 traced path run to raise jaxlite's message for the mistake. Under a transform each is one
@@ -13,19 +13,16 @@ As in NumPy, Python scalars are converted with `np.asarray` here, so they are st
 
 import operator
 import re
-import string
 import warnings
 
 import numpy as np
 
 from .. import dtypes, lax
 from ..core import Array, concrete_or_error
-from ._base import broadcast_to_shape, convert, normalize_axis, operand, python_scalar_types, to_numpy, tracing, wrap
+from ._base import array_operand, as_1d, broadcast_to_shape, convert, eager, no_out, normalize_axis, to_numpy
+from ._base import tracing, wrap
 
-__all__ = [
-    "matmul", "vecdot", "matvec", "vecmat", "dot", "vdot", "inner", "outer", "tensordot",
-    "einsum", "einsum_path", "kron", "cross",
-]
+__all__ = ["matmul", "vecdot", "matvec", "vecmat", "dot", "vdot", "inner", "outer", "tensordot", "kron", "cross"]
 
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 
@@ -36,25 +33,17 @@ _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 def _run(fname, numpy_call, traced, out=None):
     """Under a transform `traced()`, which checks the arguments and composes primitives.
     Eagerly NumPy's result, wrapped (or `out`); if NumPy rejects the arguments, `traced()`
-    (which then only checks) raises jaxlite's error for the mistake, else NumPy's stands."""
+    (which then only checks) raises jaxlite's error for the mistake, else NumPy's is raised."""
     if tracing():
-        if out is not None:
-            raise TypeError(f"{fname}: 'out' cannot be used inside a transform; use the returned array instead")
+        no_out(out, fname)
         return traced()
-    try:
-        result = numpy_call()
-    except (ValueError, TypeError, IndexError) as numpy_error:
-        error = numpy_error
-    else:
-        return out if type(out) is Array else wrap(result)
-    traced()
-    raise error
+    result = eager(fname, numpy_call, traced)
+    return out if type(out) is Array else wrap(result)
 
 
 def _arrays(fname, argnames, *xs):
-    """The operands as array values; Python scalars become strong NumPy scalars."""
-    xs = [operand(x, fname, name) for x, name in zip(xs, argnames)]
-    return [np.asarray(x) if type(x) in python_scalar_types else x for x in xs]
+    """The operands as arrays; Python scalars become strong 0-d arrays."""
+    return [array_operand(x, fname, name) for x, name in zip(xs, argnames)]
 
 
 def _common_dtype(xs):
@@ -88,10 +77,6 @@ def _conj(x):
 def _transpose(x, perm):
     perm = tuple(perm)
     return x if perm == tuple(range(len(perm))) else lax.transpose(x, perm)
-
-
-def _flat(x):
-    return lax.reshape(x, (x.size,)) if x.ndim != 1 else x
 
 
 # ---------------------------------------------------------------- the labelled contraction engine
@@ -385,7 +370,7 @@ def _vdot_traced(a, b):
         )
     if tracing():
         a, b = _promoted(a, b)
-        return lax.dot_general(_flat(_conj(a)), _flat(b), (((0,), (0,)), ((), ())))
+        return lax.dot_general(as_1d(_conj(a)), as_1d(b), (((0,), (0,)), ((), ())))
 
 
 def vdot(a, b, /):
@@ -396,7 +381,7 @@ def vdot(a, b, /):
 def _outer_traced(a, b):
     a, b = _arrays("outer", "ab", a, b)
     if tracing():
-        return lax.dot_general(*map(_flat, _promoted(a, b)), (((), ()), ((), ())))
+        return lax.dot_general(*map(as_1d, _promoted(a, b)), (((), ()), ((), ())))
 
 
 def outer(a, b, out=None):
@@ -444,169 +429,6 @@ def tensordot(a, b, axes=2):
     numpy_call = lambda: np.tensordot(to_numpy(a), to_numpy(b), axes)  # noqa: E731
     return _run("tensordot", numpy_call, lambda: _tensordot_traced(a, b, axes))
 
-
-# ---------------------------------------------------------------- einsum
-
-_LETTERS = string.ascii_uppercase + string.ascii_lowercase  # sublist subscript i is _LETTERS[i]
-_ELLIPSIS = "..."
-
-
-def _sublist_subscripts(sublist):
-    def letter(item):
-        if item is Ellipsis:
-            return _ELLIPSIS
-        if isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_)):
-            if not 0 <= item < len(_LETTERS):
-                raise ValueError(f"einsum: subscript {item} is not within the valid range [0, 52)")
-            return _LETTERS[item]
-        raise TypeError(f"einsum: each subscript must be either an integer or an ellipsis, got {item!r}")
-
-    return "".join(letter(item) for item in sublist)
-
-
-def _einsum_call(subscripts, operands):
-    """(subscripts string, operands) of einsum('ij,jk', a, b) or einsum(a, [0, 1], b, [1, 2], [0, 2])."""
-    if isinstance(subscripts, str):
-        if not operands:
-            raise ValueError("einsum: needs the subscripts string and at least one operand")
-        return subscripts, list(operands)
-    args = [subscripts, *operands]
-    if len(args) < 2:
-        raise ValueError("einsum: needs at least an operand and its subscripts list")
-    output = "->" + _sublist_subscripts(args.pop()) if len(args) % 2 else ""
-    return ",".join(_sublist_subscripts(s) for s in args[1::2]) + output, args[0::2]
-
-
-def _parse_term(term, where):
-    tokens, i = [], 0
-    while i < len(term):
-        if term[i] == ".":
-            if term[i : i + 3] != _ELLIPSIS:
-                raise ValueError(f"einsum: subscripts string contains a '.' that is not part of an ellipsis in {where}")
-            if _ELLIPSIS in tokens:
-                raise ValueError(f"einsum: subscripts string contains more than one ellipsis ('...') in {where}")
-            tokens.append(_ELLIPSIS)
-            i += 3
-        elif term[i] in _LETTERS:
-            tokens.append(term[i])
-            i += 1
-        else:
-            raise ValueError(f"einsum: invalid subscript {term[i]!r} in subscripts string, subscripts must be letters")
-    return tokens
-
-
-def _expand_ellipsis(tokens, count):
-    """Ellipsis axes are labelled -count..-1, so that they align from the right."""
-    at = tokens.index(_ELLIPSIS) if _ELLIPSIS in tokens else len(tokens)
-    return tokens[:at] + list(range(-count, 0)) + tokens[at + 1 :]
-
-
-def _parse_einsum(subscripts, shapes):
-    """The labels of each operand's axes and of the output; checks the sizes."""
-    spec = "".join(subscripts.split())
-    if spec.count("->") > 1:
-        raise ValueError("einsum: subscripts string contains more than one '->'")
-    inputs, arrow, output = spec.partition("->")
-    terms = inputs.split(",")
-    if len(terms) != len(shapes):
-        raise ValueError(
-            f"einsum: the subscripts string {subscripts!r} has {len(terms)} operand terms, but {len(shapes)} "
-            "operands were given"
-        )
-    labels_list, ellipsis_ndim = [], 0
-    for i, (term, shape) in enumerate(zip(terms, shapes)):
-        tokens = _parse_term(term, f"operand {i}")
-        letters = len(tokens) - (_ELLIPSIS in tokens)
-        if letters > len(shape):
-            raise ValueError(f"einsum: subscripts string contains too many subscripts for operand {i} (shape {shape})")
-        if letters < len(shape) and _ELLIPSIS not in tokens:
-            raise ValueError(
-                f"einsum: operand {i} (shape {shape}) has more dimensions than subscripts {term!r}, "
-                "but no '...' ellipsis is given to broadcast the extra dimensions"
-            )
-        ellipsis_ndim = max(ellipsis_ndim, len(shape) - letters)
-        labels_list.append(_expand_ellipsis(tokens, len(shape) - letters))
-    letters = [label for labels in labels_list for label in labels if isinstance(label, str)]
-    if arrow:
-        tokens = _parse_term(output, "the output")
-        for label in tokens:
-            if label != _ELLIPSIS and tokens.count(label) > 1:
-                raise ValueError(f"einsum: output subscript {label!r} appears more than once")
-            if label != _ELLIPSIS and label not in letters:
-                raise ValueError(f"einsum: output subscript {label!r} does not appear in any input")
-        if ellipsis_ndim and _ELLIPSIS not in tokens:
-            raise ValueError("einsum: the inputs' '...' ellipsis covers dimensions, but the output has no '...'")
-    else:
-        tokens = [_ELLIPSIS] + sorted(label for label in set(letters) if letters.count(label) == 1)
-    _check_einsum_sizes(labels_list, shapes)
-    return labels_list, _expand_ellipsis(tokens, ellipsis_ndim)
-
-
-def _check_einsum_sizes(labels_list, shapes):
-    sizes, where = {}, {}
-    for i, (labels, shape) in enumerate(zip(labels_list, shapes)):
-        own = {}
-        for label, size in zip(labels, shape):
-            if own.setdefault(label, size) != size:
-                raise ValueError(
-                    f"einsum: dimensions in operand {i} (shape {shape}) for collapsing index "
-                    f"{label!r} don't match ({own[label]} != {size})"
-                )
-        for label, size in own.items():
-            known = sizes.get(label, 1)
-            if 1 not in (known, size) and known != size:
-                name = f"index {label!r}" if isinstance(label, str) else "an ellipsis ('...') dimension"
-                raise ValueError(
-                    f"einsum: operands could not be broadcast together: {name} has size {known} in operand "
-                    f"{where[label]} (shape {shapes[where[label]]}) and {size} in operand {i} (shape {shape})"
-                )
-            if known == 1:
-                sizes[label], where[label] = size, i
-
-
-def _shape_stand_in(x):
-    """An array of x's shape that allocates nothing, for NumPy's shape-only einsum_path."""
-    return np.broadcast_to(np.zeros((), x.dtype), x.shape)
-
-
-def _einsum_traced(subscripts, operands, dtype, order, casting, optimize):
-    subscripts, operands = _einsum_call(subscripts, operands)
-    arrays = _arrays("einsum", [f"operand {i}" for i in range(len(operands))], *operands)
-    labels_list, out_labels = _parse_einsum(subscripts, [tuple(x.shape) for x in arrays])
-    if order not in ("C", "F", "A", "K"):
-        raise ValueError(f"einsum: order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
-    _check_casting("einsum", casting)
-    # NumPy returns a view, ignoring dtype and casting, when one operand is only transposed
-    # or diagonalized
-    if len(arrays) == 1 and set(labels_list[0]) == set(out_labels):
-        dtype, casting = None, "unsafe"
-    target = _compute_dtype("einsum", arrays, dtype, casting, what="operand")
-    if not tracing():
-        return None
-    path = [(0, 1)] if len(arrays) == 2 else []
-    if len(arrays) > 2:
-        strategy = "greedy" if optimize is True or optimize is False else optimize
-        path = np.einsum_path(subscripts, *map(_shape_stand_in, arrays), optimize=strategy)[0][1:]
-    return _contract_labelled(_promoted(*arrays, dtype=target), labels_list, out_labels, path)
-
-
-def einsum(subscripts, *operands, out=None, dtype=None, order="K", casting="safe", optimize=False):
-    """Einstein summation: explicit ('ij,jk->ik') or implicit output, '...' broadcasting,
-    repeated subscripts (diagonals), and the einsum(op, sublist, ..., [out_sublist]) form."""
-    def numpy_call():
-        return np.einsum(to_numpy(subscripts), *map(to_numpy, operands), out=to_numpy(out), dtype=dtype,
-                         order=order, casting=casting, optimize=optimize)
-
-    traced = lambda: _einsum_traced(subscripts, operands, dtype, order, casting, optimize)  # noqa: E731
-    return _run("einsum", numpy_call, traced, out)
-
-
-def einsum_path(subscripts, *operands, optimize="greedy", einsum_call=False):
-    """NumPy's contraction order for an einsum (it depends on the operands' shapes only)."""
-    subscripts, operands = _einsum_call(subscripts, operands)
-    arrays = _arrays("einsum_path", [f"operand {i}" for i in range(len(operands))], *operands)
-    _parse_einsum(subscripts, [tuple(x.shape) for x in arrays])
-    return np.einsum_path(subscripts, *map(_shape_stand_in, arrays), optimize=optimize, einsum_call=einsum_call)
 
 
 # ---------------------------------------------------------------- kron, cross

@@ -8,9 +8,9 @@ where) work eagerly; under a transform they need a static `size=` (as in JAX), a
 import numpy as np
 
 from .. import lax
-from ..core import Tracer, concrete_or_error, current_trace
-from ._base import broadcast_operands, operand, promote, shape_of, to_numpy, wrap
-from ._ufuncs import add, greater, isnan, less, less_equal, logical_and, logical_not, logical_or, not_equal
+from ..core import Tracer, concrete_or_error
+from ._base import broadcast_operands, filled, operand, promote, shape_of, to_numpy, tracing, wrap
+from ._ufuncs import isnan, less, logical_and, logical_not, logical_or, not_equal
 
 __all__ = ["where", "nonzero", "argwhere", "flatnonzero", "searchsorted"]
 
@@ -21,7 +21,7 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
         return nonzero(condition, size=size, fill_value=fill_value)
     if x is None or y is None:
         raise ValueError("where(): either both or neither of x and y should be given")
-    if current_trace() is None:
+    if not tracing():
         return wrap(np.where(to_numpy(condition), to_numpy(x), to_numpy(y)))
     cond = operand(condition, "where", "condition")
     if not (isinstance(cond, Tracer) and cond.dtype == np.bool_):
@@ -70,9 +70,9 @@ def _flat_positions(x, size, fill_value):
     """Flat indices of the first `size` nonzero elements of tracer `x`, padded with -1."""
     mask = lax.reshape(lax.ne(x, np.zeros((), x.dtype)[()]), (x.size,))
     rank = lax.sub(lax.cumsum(lax.convert_element_type(mask, np.int64), 0), np.int64(1))
-    target = lax.select_n(mask, lax.broadcast_in_dim(np.int64(size), (x.size,), ()), rank)
+    target = lax.select_n(mask, filled((x.size,), size, np.int64), rank)
     positions = lax.iota(np.int64, x.size)
-    empty = lax.broadcast_in_dim(np.int64(-1), (size,), ())
+    empty = filled((size,), -1, np.int64)
     return lax.scatter(empty, (target,), positions, (0,))
 
 
@@ -83,25 +83,25 @@ def _unravel(flat, shape, fill_value):
     for extent in reversed(shape):
         indices.append(lax.rem(rest, np.int64(extent)))
         rest = lax.floor_divide(rest, np.int64(extent))
-    fill = lax.broadcast_in_dim(np.int64(0 if fill_value is None else fill_value), flat.shape, ())
+    fill = filled(flat.shape, 0 if fill_value is None else fill_value, np.int64)
     return tuple(lax.select_n(found, fill, i) for i in reversed(indices))
 
 
 def argwhere(a, *, size=None, fill_value=None):
     """Indices of nonzero elements grouped by element, shape (N, a.ndim), as numpy.argwhere."""
-    if current_trace() is None and size is None:
+    if not tracing() and size is None:
         return wrap(np.argwhere(to_numpy(a)))
     x = operand(a, "argwhere", "a")
     if len(shape_of(x)) == 0:
         (column,) = nonzero(lax.reshape(x, (1,)), size=size, fill_value=fill_value)
-        return lax.broadcast_in_dim(np.int64(0), (column.shape[0], 0), ())
+        return filled((column.shape[0], 0), 0, np.int64)
     columns = nonzero(x, size=size, fill_value=fill_value)
     return lax.concatenate([lax.reshape(c, (c.shape[0], 1)) for c in columns], 1)
 
 
 def flatnonzero(a, *, size=None, fill_value=None):
     """Indices of nonzero elements of the flattened array, as numpy.flatnonzero."""
-    if current_trace() is None and size is None:
+    if not tracing() and size is None:
         return wrap(np.flatnonzero(to_numpy(a)))
     x = operand(a, "flatnonzero", "a")
     return nonzero(lax.reshape(x, (int(np.prod(shape_of(x))),)), size=size, fill_value=fill_value)[0]
@@ -111,8 +111,9 @@ def searchsorted(a, v, side="left", sorter=None):
     """Indices where `v` would be inserted to keep sorted `a` sorted, as numpy.searchsorted."""
     if side not in ("left", "right"):
         raise ValueError(f"searchsorted(): side must be 'left' or 'right', got {side!r}")
-    if current_trace() is None:
-        return wrap(np.searchsorted(to_numpy(a), to_numpy(v), side=side, sorter=None if sorter is None else to_numpy(sorter)))
+    if not tracing():
+        sorter = None if sorter is None else to_numpy(sorter)
+        return wrap(np.searchsorted(to_numpy(a), to_numpy(v), side=side, sorter=sorter))
     a, v = promote("searchsorted", a, v)
     if len(shape_of(a)) != 1:
         raise ValueError(f"searchsorted(): a must be 1-d, got shape {shape_of(a)}")

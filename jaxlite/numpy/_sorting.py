@@ -3,8 +3,7 @@
 import numpy as np
 
 from .. import lax
-from ..core import current_trace
-from ._base import broadcast_to_shape, normalize_axis, operand, shape_of, to_numpy, wrap
+from ._base import array_operand, as_1d, broadcast_to_shape, normalize_axis, to_numpy, tracing, wrap
 
 __all__ = ["sort", "argsort", "lexsort", "partition", "argpartition", "sort_complex"]
 
@@ -17,17 +16,17 @@ def _is_stable(kind, stable):
 
 def _sort_prep(fname, a, axis):
     """The operand as an array of rank >= 1 (flattened if axis is None), and the axis."""
-    x = operand(a, fname, "a")
+    x = array_operand(a, fname)
     if axis is None:
-        return lax.reshape(x, (int(np.prod(shape_of(x))),)), 0
-    return x, normalize_axis(axis, len(shape_of(x)), fname)
+        return as_1d(x), 0
+    return x, normalize_axis(axis, x.ndim, fname)
 
 
 def sort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
     """A sorted copy, as numpy.sort (and the Array API's `descending=`, `stable=`)."""
     if order is not None:
         raise TypeError("sort(): order= (structured arrays) is not supported by jaxlite")
-    if current_trace() is None and not descending:
+    if not tracing() and not descending:
         return wrap(np.sort(to_numpy(a), axis=axis, kind=kind, stable=stable))
     x, axis = _sort_prep("sort", a, axis)
     if descending:
@@ -39,7 +38,7 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False)
     """Indices that sort `a`, as numpy.argsort (and the Array API's `descending=`)."""
     if order is not None:
         raise TypeError("argsort(): order= (structured arrays) is not supported by jaxlite")
-    if current_trace() is None and not descending:
+    if not tracing() and not descending:
         return wrap(np.argsort(to_numpy(a), axis=axis, kind=kind, stable=stable))
     x, axis = _sort_prep("argsort", a, axis)
     index = lax.broadcasted_iota(np.int64, x.shape, axis)
@@ -52,9 +51,10 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False)
 
 def lexsort(keys, axis=-1):
     """Indices that sort by several keys, the last key primary, as numpy.lexsort."""
-    if current_trace() is None:
-        return wrap(np.lexsort(tuple(to_numpy(k) for k in keys) if isinstance(keys, (tuple, list)) else to_numpy(keys), axis=axis))
-    keys = [operand(k, "lexsort", "keys") for k in keys]
+    if not tracing():
+        keys = tuple(map(to_numpy, keys)) if isinstance(keys, (tuple, list)) else to_numpy(keys)
+        return wrap(np.lexsort(keys, axis=axis))
+    keys = [array_operand(k, "lexsort", "keys") for k in keys]
     shape = np.broadcast_shapes(*[k.shape for k in keys])
     axis = normalize_axis(axis, len(shape), "lexsort")
     keys = [broadcast_to_shape(k, shape) for k in keys]
@@ -65,23 +65,23 @@ def lexsort(keys, axis=-1):
 
 def partition(a, kth, axis=-1, kind="introselect", order=None):
     """As numpy.partition; jaxlite returns the fully sorted array, a valid partition."""
-    if current_trace() is None:
+    if not tracing():
         return wrap(np.partition(to_numpy(a), kth, axis=axis, kind=kind, order=order))
     return sort(a, axis=axis)
 
 
 def argpartition(a, kth, axis=-1, kind="introselect", order=None):
     """As numpy.argpartition; under a transform it returns a full (stable) argsort."""
-    if current_trace() is None:
+    if not tracing():
         return wrap(np.argpartition(to_numpy(a), kth, axis=axis, kind=kind, order=order))
     return argsort(a, axis=axis, stable=True)
 
 
 def sort_complex(a):
     """Sort along the last axis by real then imaginary part, returning complex, as numpy.sort_complex."""
-    if current_trace() is None:
+    if not tracing():
         return wrap(np.sort_complex(to_numpy(a)))
-    x = operand(a, "sort_complex", "a")
+    x = array_operand(a, "sort_complex")
     if x.dtype.kind != "c":
         x = lax.convert_element_type(x, np.complex64 if x.dtype.char in "bhBH" else np.complex128)
     return lax.sort(x, dimension=x.ndim - 1)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 import jaxlite
 from jaxlite import lax
 from jaxlite.core import Array, ConcretizationTypeError, Tracer
-from jaxlite.numpy import _creation as m
+import jaxlite.numpy as m
 from helpers import assert_like_numpy, check, traced
 
 ALL_DTYPES = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,

@@ -11,7 +11,7 @@ import helpers
 import jaxlite
 from helpers import assert_like_numpy, to_jaxlite, traced
 from jaxlite.core import Array
-from jaxlite.numpy import _manipulation as jm
+import jaxlite.numpy as jm
 
 AxisError = np.exceptions.AxisError
 DTYPES = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
