@@ -5,6 +5,7 @@ function records, and the transforms (grad, vmap, jit) rewrite and run that prog
 """
 
 from . import dtypes, lax, numpy, tree, tree_util
+from ._autodiff import grad, hessian, jacfwd, jacrev, jvp, linearize, value_and_grad, vjp
 from ._make_jaxpr import ShapeDtypeStruct, make_jaxpr
 from .core import (
     Array,
@@ -26,9 +27,17 @@ __all__ = [
     "TracerIntegerConversionError",
     "UnexpectedTracerError",
     "dtypes",
+    "grad",
+    "hessian",
+    "jacfwd",
+    "jacrev",
+    "jvp",
     "lax",
+    "linearize",
     "make_jaxpr",
     "numpy",
     "tree",
     "tree_util",
+    "value_and_grad",
+    "vjp",
 ]

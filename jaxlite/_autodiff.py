@@ -13,18 +13,29 @@ __all__ = ["jvp", "linearize", "vjp", "grad", "value_and_grad", "jacfwd", "jacre
 
 
 def _flat_fun(fun, in_tree, has_aux, store):
-    """`fun` taking and returning flat lists of leaves; the output tree (and aux) go to `store`."""
+    """`fun` taking and returning flat lists of leaves. Aux leaves (has_aux) follow the output
+    leaves, so the transform hands them back as plain primal values; the trees go to `store`."""
 
     def flat(*leaves):
         out = fun(*tree_util.tree_unflatten(in_tree, leaves))
+        aux_leaves = []
         if has_aux:
             if not (isinstance(out, (tuple, list)) and len(out) == 2):
                 raise TypeError(f"{fun_name(fun)}: with has_aux=True the function must return a pair (output, aux)")
-            out, store["aux"] = out
+            out, aux = out
+            aux_leaves, store["aux_tree"] = tree_util.tree_flatten(aux)
         leaves_out, store["tree"] = tree_util.tree_flatten(out)
-        return leaves_out
+        store["n_out"] = len(leaves_out)
+        return leaves_out + aux_leaves
 
     return flat
+
+
+def _split(store, leaves):
+    """Output leaves and, when there is aux, the aux tree rebuilt from the leaves after them."""
+    n = store["n_out"]
+    aux = tree_util.tree_unflatten(store["aux_tree"], leaves[n:]) if "aux_tree" in store else None
+    return leaves[:n], aux
 
 
 def _check_tangent(primal, tangent, where):
@@ -50,9 +61,10 @@ def jvp(fun, primals, tangents, has_aux=False):
     store = {}
     flat = _flat_fun(lambda *args: fun(*args), p_tree, has_aux, store)
     out_p, out_t = ad.jvp_flat(flat, p_leaves, t_leaves, current_trace(), f"jvp({fun_name(fun)})")
-    out_t = [ad.instantiate(t) for t in out_t]
+    out_p, aux = _split(store, out_p)
+    out_t = [ad.instantiate(t) for t in out_t[: len(out_p)]]
     result = (tree_util.tree_unflatten(store["tree"], out_p), tree_util.tree_unflatten(store["tree"], out_t))
-    return (*result, store["aux"]) if has_aux else result
+    return (*result, aux) if has_aux else result
 
 
 def linearize(fun, *primals, has_aux=False):
@@ -61,16 +73,18 @@ def linearize(fun, *primals, has_aux=False):
     store = {}
     flat = _flat_fun(fun, p_tree, has_aux, store)
     out, linear, mask = ad.linearize_flat(flat, p_leaves, current_trace(), f"linearize({fun_name(fun)})")
+    out, aux = _split(store, out)
 
     def f_jvp(*tangents):
         t_leaves, t_tree = tree_util.tree_flatten(tangents)
         if t_tree != p_tree:
             raise ValueError(f"linearize: tangents must have the primals' structure {p_tree}, got {t_tree}")
         args = [t for t, m in zip(t_leaves, mask) if m]
-        return tree_util.tree_unflatten(store["tree"], eval_jaxpr(linear.jaxpr, linear.consts, *args))
+        out_t = eval_jaxpr(linear.jaxpr, linear.consts, *args)[: len(out)]
+        return tree_util.tree_unflatten(store["tree"], out_t)
 
     result = (tree_util.tree_unflatten(store["tree"], out), f_jvp)
-    return (*result, store["aux"]) if has_aux else result
+    return (*result, aux) if has_aux else result
 
 
 def vjp(fun, *primals, has_aux=False):
@@ -79,7 +93,9 @@ def vjp(fun, *primals, has_aux=False):
     store = {}
     flat = _flat_fun(fun, p_tree, has_aux, store)
     out, linear, mask = ad.linearize_flat(flat, p_leaves, current_trace(), f"vjp({fun_name(fun)})")
+    out, aux = _split(store, out)
     out_tree = store["tree"]
+    aux_cts = [None] * (len(linear.jaxpr.outvars) - len(out))
 
     def vjp_fn(cotangent):
         ct_leaves, ct_tree = tree_util.tree_flatten(cotangent)
@@ -87,13 +103,13 @@ def vjp(fun, *primals, has_aux=False):
             raise ValueError(f"vjp: the cotangent must have the output's structure {out_tree}, got {ct_tree}")
         for o, ct in zip(out, ct_leaves):
             _check_tangent(o, ct, "vjp")
-        cts = ad.backward_pass(linear.jaxpr, linear.consts, ct_leaves)
+        cts = ad.backward_pass(linear.jaxpr, linear.consts, list(ct_leaves) + aux_cts)
         cts = iter(cts)
         grads = [ad.instantiate(next(cts)) if m else _int_zeros(p) for p, m in zip(p_leaves, mask)]
         return tree_util.tree_unflatten(p_tree, grads)
 
     result = (tree_util.tree_unflatten(out_tree, out), vjp_fn)
-    return (*result, store["aux"]) if has_aux else result
+    return (*result, aux) if has_aux else result
 
 
 def _int_zeros(primal):

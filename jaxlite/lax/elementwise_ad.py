@@ -42,7 +42,10 @@ def _c(like, value):
 
 
 def _select(pred, on_true, on_false):
-    return select_n_p.bind(pred, on_false, on_true)
+    """select_n with rank-0 cases broadcast to the shape of the others."""
+    shape = max((tuple(np.shape(v)) if not hasattr(v, "shape") else tuple(v.shape) for v in (pred, on_true, on_false)), key=len)
+    cases = [_broadcast(c, shape) for c in (on_false, on_true)]
+    return select_n_p.bind(pred, *cases)
 
 
 def _balanced(x, y, ans):
