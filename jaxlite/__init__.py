@@ -5,6 +5,7 @@ function records, and the transforms (grad, vmap, jit) rewrite and run that prog
 """
 
 from . import dtypes, lax, numpy, tree, tree_util
+from ._custom_derivatives import custom_jvp, custom_vjp
 from ._autodiff import grad, hessian, jacfwd, jacrev, jvp, linearize, value_and_grad, vjp
 from ._make_jaxpr import ShapeDtypeStruct, make_jaxpr
 from .core import (
@@ -26,6 +27,8 @@ __all__ = [
     "TracerBoolConversionError",
     "TracerIntegerConversionError",
     "UnexpectedTracerError",
+    "custom_jvp",
+    "custom_vjp",
     "dtypes",
     "grad",
     "hessian",

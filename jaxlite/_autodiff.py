@@ -6,7 +6,7 @@ import numpy as np
 
 from . import tree_util
 from ._api_util import fun_name
-from .core import current_trace, eval_jaxpr, get_aval
+from .core import Array, Tracer, current_trace, eval_jaxpr, get_aval, wrap
 from .transforms import ad
 
 __all__ = ["jvp", "linearize", "vjp", "grad", "value_and_grad", "jacfwd", "jacrev", "hessian"]
@@ -38,6 +38,15 @@ def _split(store, leaves):
     return leaves[:n], aux
 
 
+def _as_array(x):
+    """Outputs of transforms are jaxlite arrays, even where a rule returned a Python number."""
+    return x if isinstance(x, (Array, Tracer)) else wrap(np.asarray(x))
+
+
+def _as_arrays(tree):
+    return tree_util.tree_map(_as_array, tree)
+
+
 def _check_tangent(primal, tangent, where):
     p, t = get_aval(primal), get_aval(tangent)
     if ad.is_differentiable(p) and (p.shape != t.shape or p.dtype != t.dtype):
@@ -62,8 +71,8 @@ def jvp(fun, primals, tangents, has_aux=False):
     flat = _flat_fun(lambda *args: fun(*args), p_tree, has_aux, store)
     out_p, out_t = ad.jvp_flat(flat, p_leaves, t_leaves, current_trace(), f"jvp({fun_name(fun)})")
     out_p, aux = _split(store, out_p)
-    out_t = [ad.instantiate(t) for t in out_t[: len(out_p)]]
-    result = (tree_util.tree_unflatten(store["tree"], out_p), tree_util.tree_unflatten(store["tree"], out_t))
+    out_t = [_as_array(ad.instantiate(t)) for t in out_t[: len(out_p)]]
+    result = (_as_arrays(tree_util.tree_unflatten(store["tree"], out_p)), tree_util.tree_unflatten(store["tree"], out_t))
     return (*result, aux) if has_aux else result
 
 
@@ -105,10 +114,10 @@ def vjp(fun, *primals, has_aux=False):
             _check_tangent(o, ct, "vjp")
         cts = ad.backward_pass(linear.jaxpr, linear.consts, list(ct_leaves) + aux_cts)
         cts = iter(cts)
-        grads = [ad.instantiate(next(cts)) if m else _int_zeros(p) for p, m in zip(p_leaves, mask)]
+        grads = [_as_array(ad.instantiate(next(cts))) if m else _int_zeros(p) for p, m in zip(p_leaves, mask)]
         return tree_util.tree_unflatten(p_tree, grads)
 
-    result = (tree_util.tree_unflatten(out_tree, out), vjp_fn)
+    result = (_as_arrays(tree_util.tree_unflatten(out_tree, out)), vjp_fn)
     return (*result, aux) if has_aux else result
 
 

@@ -99,6 +99,11 @@ class Trace:
     def process_primitive(self, primitive, args, params):
         raise NotImplementedError
 
+    def process_custom_derivative_call(self, call):
+        """A function with its own derivative rule (custom_jvp / custom_vjp). Traces that do
+        not differentiate run the function itself: `call.fun_flat(*call.args_flat)`."""
+        return call.fun_flat(*call.args_flat)
+
     def owns(self, x):
         """Whether `x` is one of this trace's tracers; raises if `x` is a leaked tracer."""
         if isinstance(x, Tracer):

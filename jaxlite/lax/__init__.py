@@ -30,6 +30,12 @@ from .shape import (
 )
 from .sort import sort_p
 from . import elementwise_ad  # noqa: F401,E402  (registers the elementwise derivative rules)
+from .stop_gradient import stop_gradient, stop_gradient_p
+from . import shape_ad  # noqa: F401,E402
+from . import indexing_ad  # noqa: F401,E402
+from . import reductions_ad  # noqa: F401,E402
+from . import dot_ad  # noqa: F401,E402
+from . import sort_ad  # noqa: F401,E402
 
 gather_p = _INDEXING["gather"]
 scatter_p = _INDEXING["scatter"]
@@ -64,6 +70,7 @@ PRIMITIVES = {
         for p in (
             broadcast_in_dim_p, concatenate_p, convert_element_type_p, copy_p, iota_p, pad_p,
             reshape_p, rev_p, select_n_p, slice_p, squeeze_p, transpose_p, dot_general_p, sort_p,
+            stop_gradient_p,
         )
     },
 }

@@ -100,6 +100,7 @@ DERIVATIVES = {
     ),
     "hypot": (lambda g, x, y, ans: mul(g, div(x, ans)), lambda g, x, y, ans: mul(g, div(y, ans))),
     "copysign": (lambda g, x, y, ans: mul(g, mul(copysign(_c(x, 1), x), copysign(_c(y, 1), y))), None),
+    "nextafter": (lambda g, x, y, ans: g, None),
     "logaddexp": (lambda g, x, y, ans: mul(g, exp(sub(x, ans))), lambda g, x, y, ans: mul(g, exp(sub(y, ans)))),
     "logaddexp2": (lambda g, x, y, ans: mul(g, exp2(sub(x, ans))), lambda g, x, y, ans: mul(g, exp2(sub(y, ans)))),
     "ldexp": (lambda g, x, e, ans: ldexp(g, e), None),
@@ -146,7 +147,7 @@ def _elementwise_jvp(primitive, derivatives):
 
 # Piecewise-constant functions and those with integer or boolean results.
 ZERO_DERIVATIVE = (
-    "sign floor ceil trunc round spacing floor_divide nextafter heaviside is_finite is_inf is_nan "
+    "sign floor ceil trunc round spacing floor_divide heaviside is_finite is_inf is_nan "
     "signbit not bitwise_count gcd lcm and or xor shift_left shift_right eq ne lt le gt ge"
 ).split()
 
@@ -233,5 +234,9 @@ primitive_transposes.update({
     PRIMITIVES["conj"]: lambda ct, x: [conj(ct)],
     PRIMITIVES["real"]: lambda ct, x: [PRIMITIVES["complex"].bind(ct, _zeros_of(ct.dtype))],
     PRIMITIVES["imag"]: lambda ct, x: [PRIMITIVES["complex"].bind(_zeros_of(ct.dtype), neg(ct))],
-    PRIMITIVES["complex"]: lambda ct, x, y: [real(ct), PRIMITIVES["imag"].bind(neg(ct))],
+    PRIMITIVES["complex"]: lambda ct, x, y: [
+        _unbroadcast(real(ct), x) if _linear_operand(x) else None,
+        _unbroadcast(PRIMITIVES["imag"].bind(neg(ct)), y) if _linear_operand(y) else None,
+    ],
+    PRIMITIVES["ldexp"]: lambda ct, x, e: [_unbroadcast(ldexp(ct, e), x), None],
 })

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..core import (
     Literal,
+    Primitive,
     StagingTrace,
     Trace,
     Tracer,
@@ -118,6 +119,14 @@ class JVPTrace(Trace):
         if primitive.multiple_results:
             return [self.pack(p, t) for p, t in zip(primal_out, tangent_out)]
         return self.pack(primal_out, tangent_out)
+
+    def process_custom_derivative_call(self, call):
+        primals, tangents = zip(*[self.primal_tangent(x) for x in call.args_flat]) if call.args_flat else ((), ())
+        with set_current_trace(self.parent):
+            if all(type(t) is Zero for t in tangents):
+                return call.fun_flat(*primals)
+            primals_out, tangents_out = call.jvp_flat(list(primals), list(tangents))
+        return [self.pack(p, t) for p, t in zip(primals_out, tangents_out)]
 
     def pack(self, primal, tangent):
         if type(tangent) is not Zero and not is_differentiable(get_aval(primal)):
@@ -276,3 +285,31 @@ def defbilinear(primitive, lhs_transpose, rhs_transpose):
 
     primitive_jvps[primitive] = rule
     primitive_transposes[primitive] = transpose
+
+
+# ---------------------------------------------------------------- custom_vjp's linear part
+
+
+def _custom_lin_impl(*args, num_res, bwd, out_avals):
+    raise TypeError(
+        "can't apply forward-mode autodiff (jvp) to a custom_vjp function; use vjp/grad, or "
+        "define a custom_jvp rule instead"
+    )
+
+
+def _custom_lin_transpose(cts, *args, num_res, bwd, out_avals):
+    residuals = args[:num_res]
+    cts_in = bwd(residuals, [instantiate(ct) if type(ct) is Zero else ct for ct in cts])
+    return [None] * num_res + list(cts_in)
+
+
+def _make_custom_lin():
+    prim = Primitive("custom_lin", multiple_results=True)
+    prim.def_impl(_custom_lin_impl)
+    prim.def_abstract_eval(lambda *avals, num_res, bwd, out_avals: list(out_avals))
+    primitive_transposes[prim] = _custom_lin_transpose
+    return prim
+
+
+# The tangent of a custom_vjp function: linear in the tangents, transposed by the user's bwd.
+custom_lin_p = _make_custom_lin()
