@@ -696,6 +696,7 @@ CASES = [
     Case("concatenate", concatenate_operands(), concatenate_reference),
     Case("convert_element_type", convert_operands(), lambda x, new_dtype, weak_type: x.astype(new_dtype)),
     Case("copy", unary(), lambda x: x.copy()),
+    Case("stop_gradient", unary(), lambda x: x),
     Case("iota", iota_operands(), iota_reference),
     Case("select_n", select_n_operands(), select_n_reference),
     Case("gather", gather_operands(), gather_reference),
