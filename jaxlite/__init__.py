@@ -5,7 +5,7 @@ function records, and the transforms (grad, vmap, jit) rewrite and run that prog
 """
 
 from . import dtypes, lax, numpy, tree, tree_util
-from ._custom_derivatives import custom_jvp, custom_vjp
+from ._custom_derivatives import checkpoint, custom_jvp, custom_vjp, remat
 from ._autodiff import grad, hessian, jacfwd, jacrev, jvp, linearize, value_and_grad, vjp
 from ._make_jaxpr import ShapeDtypeStruct, make_jaxpr
 from .core import (
@@ -27,6 +27,7 @@ __all__ = [
     "TracerBoolConversionError",
     "TracerIntegerConversionError",
     "UnexpectedTracerError",
+    "checkpoint",
     "custom_jvp",
     "custom_vjp",
     "dtypes",
@@ -39,6 +40,7 @@ __all__ = [
     "linearize",
     "make_jaxpr",
     "numpy",
+    "remat",
     "tree",
     "tree_util",
     "value_and_grad",

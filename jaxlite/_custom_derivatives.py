@@ -8,7 +8,7 @@ from ._api_util import fun_name
 from .core import current_trace, get_aval
 from .transforms import ad
 
-__all__ = ["custom_jvp", "custom_vjp"]
+__all__ = ["custom_jvp", "custom_vjp", "checkpoint", "remat"]
 
 
 def _positional(fun, args, kwargs):
@@ -156,3 +156,35 @@ class custom_vjp:
             num_res=len(res_leaves), bwd=bwd_flat, out_avals=out_avals,
         )
         return out_leaves, tangents_out
+
+
+def checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=()):
+    """`fun`, differentiated without saving its intermediate values: reverse mode keeps only
+    its inputs and recomputes the rest during the backward pass (less memory, more compute).
+    `prevent_cse` and `policy` are accepted for JAX compatibility; every intermediate is
+    recomputed."""
+
+    @functools.wraps(fun)
+    def checkpointed(*args, **kwargs):
+        args = _positional(fun, args, kwargs)
+        if current_trace() is None:
+            return fun(*args)
+        call = _Call(fun, args, static_argnums)
+        call.jvp_flat = functools.partial(_checkpoint_jvp_flat, call)
+        out = current_trace().process_custom_derivative_call(call)
+        return tree_util.tree_unflatten(call.out_tree, out)
+
+    return checkpointed
+
+
+remat = checkpoint
+
+
+def _checkpoint_jvp_flat(call, primals, tangents):
+    out = call.fun_flat(*primals)
+    out_avals = tuple(get_aval(o).strip_weak_type() for o in out)
+    tangents_out = ad.remat_lin_p.bind(
+        *primals, *[ad.instantiate(t) for t in tangents],
+        num_primals=len(primals), fun=call.fun_flat, out_avals=out_avals,
+    )
+    return out, tangents_out

@@ -13,6 +13,7 @@ import numpy as np
 from ..core import (
     Literal,
     Primitive,
+    current_trace,
     StagingTrace,
     Trace,
     Tracer,
@@ -313,3 +314,44 @@ def _make_custom_lin():
 
 # The tangent of a custom_vjp function: linear in the tangents, transposed by the user's bwd.
 custom_lin_p = _make_custom_lin()
+
+
+# ---------------------------------------------------------------- checkpoint's linear part
+
+
+def _remat_lin_impl(*args, num_primals, fun, out_avals):
+    """Forward mode with concrete tangents: the JVP of the checkpointed function."""
+    primals, tangents = list(args[:num_primals]), list(args[num_primals:])
+    _, tangents_out = jvp_flat(fun, primals, tangents, None, "checkpoint")
+    return [instantiate(t) for t in tangents_out]
+
+
+def _remat_lin_transpose(cts, *args, num_primals, fun, out_avals):
+    """Reverse mode: linearize the function again from its saved inputs, then transpose."""
+    primals = list(args[:num_primals])
+    _, linear, mask = linearize_flat(fun, primals, current_trace(), "checkpoint")
+    cts_in = iter(backward_pass(linear.jaxpr, linear.consts, [None if type(c) is Zero else c for c in cts]))
+    return [None] * num_primals + [next(cts_in) if m else None for m in mask]
+
+
+def _remat_lin_jvp(primals, tangents, num_primals, fun, out_avals):
+    """Higher order: differentiate the JVP of the function (recomputed, not checkpointed)."""
+
+    def tangent_map(*args):
+        _, out = jvp_flat(fun, list(args[:num_primals]), list(args[num_primals:]), current_trace(), "checkpoint")
+        return [instantiate(t) for t in out]
+
+    return jvp_flat(tangent_map, list(primals), list(tangents), current_trace(), "checkpoint")
+
+
+def _make_remat_lin():
+    prim = Primitive("remat_lin", multiple_results=True)
+    prim.def_impl(_remat_lin_impl)
+    primitive_jvps[prim] = _remat_lin_jvp
+    prim.def_abstract_eval(lambda *avals, num_primals, fun, out_avals: list(out_avals))
+    primitive_transposes[prim] = _remat_lin_transpose
+    return prim
+
+
+# The tangent of a checkpointed function: only its inputs are saved for the backward pass.
+remat_lin_p = _make_remat_lin()

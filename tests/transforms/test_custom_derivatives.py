@@ -110,3 +110,30 @@ def test_custom_vjp_errors():
 def test_stop_gradient():
     assert grad(lambda x: x * lax.stop_gradient(x))(3.0) == 3.0
     assert grad(lambda x: jnp.sum(lax.stop_gradient(x) ** 2))(np.ones(2)).tolist() == [0.0, 0.0]
+
+
+def test_checkpoint_recomputes_in_the_backward_pass():
+    calls = []
+
+    def block(x):
+        calls.append(1)
+        return jnp.sin(jnp.sin(x)) * x
+
+    x = np.array([0.3, 1.2, -0.7])
+    plain = grad(lambda v: jnp.sum(block(v)))(x)
+    assert len(calls) == 1
+    calls.clear()
+    remat = grad(lambda v: jnp.sum(jaxlite.checkpoint(block)(v)))(x)
+    assert len(calls) == 2  # once forward, once again in the backward pass
+    np.testing.assert_allclose(remat, plain, rtol=1e-14)
+
+
+def test_checkpoint_composes():
+    f = jaxlite.checkpoint(lambda x: jnp.sum(jnp.tanh(x) ** 3))
+    x = np.array([0.5, -0.25])
+    from jaxlite.test_util import check_grads
+
+    check_grads(f, (x,), order=2)
+    assert np.isclose(f(x), np.sum(np.tanh(x) ** 3))
+    _, t = jvp(f, (x,), (np.ones(2),))
+    assert np.isclose(t, np.sum(3 * np.tanh(x) ** 2 / np.cosh(x) ** 2))
