@@ -32,6 +32,11 @@ print("\nPytrees (nested tuples, lists, dicts) go in and come out:")
 params = {"w": np.ones((2, 3)), "b": np.zeros(3)}
 print(jaxlite.make_jaxpr(lambda p, v: np.tanh(v @ p["w"] + p["b"]))(params, np.ones(2)))
 
+print("\nDerivatives, exact and to any order:")
+print("  grad(softplus_sum)(x, 0.5) =", jaxlite.grad(softplus_sum)(x, 0.5))
+print("  d/dscale                   =", jaxlite.grad(softplus_sum, argnums=1)(x, 0.5))
+print("  second derivative of sin at 1.0 =", jaxlite.grad(jaxlite.grad(np.sin))(1.0), "(-sin(1.0))")
+
 print("\nValue-dependent Python control flow inside a trace is reported clearly:")
 try:
     jaxlite.make_jaxpr(lambda v: v if v.sum() > 0 else -v)(x)
