@@ -31,6 +31,7 @@ from .shape import (
 from .sort import sort_p
 from . import elementwise_ad  # noqa: F401,E402  (registers the elementwise derivative rules)
 from .stop_gradient import stop_gradient, stop_gradient_p
+from .random_bits import threefry2x32, threefry2x32_p
 from . import shape_ad  # noqa: F401,E402
 from . import indexing_ad  # noqa: F401,E402
 from . import reductions_ad  # noqa: F401,E402
@@ -70,7 +71,7 @@ PRIMITIVES = {
         for p in (
             broadcast_in_dim_p, concatenate_p, convert_element_type_p, copy_p, iota_p, pad_p,
             reshape_p, rev_p, select_n_p, slice_p, squeeze_p, transpose_p, dot_general_p, sort_p,
-            stop_gradient_p,
+            stop_gradient_p, threefry2x32_p,
         )
     },
 }

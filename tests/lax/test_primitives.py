@@ -668,6 +668,51 @@ def sort_reference(*operands, dimension, is_stable, num_keys):
 # ---------------------------------------------------------------- the table
 
 
+# ---------------------------------------------------------------- random bits
+
+
+@st.composite
+def threefry_operands(draw):
+    words = st.integers(0, 2**32 - 1)
+    shape = draw(shapes(max_dims=2))
+    key = [np.uint32(draw(words)) for _ in range(2)]
+    counts = [np.asarray(draw(arrays(np.uint32, shape, words))) for _ in range(2)]
+    return (*key, *counts), {}
+
+
+def _threefry_scalar(k0, k1, x0, x1):
+    """Threefry-2x32-20 on Python ints, written independently of the NumPy impl."""
+    mask = 0xFFFFFFFF
+    ks = (k0, k1, k0 ^ k1 ^ 0x1BD11BDA)
+    x0, x1 = (x0 + ks[0]) & mask, (x1 + ks[1]) & mask
+    rotations = ((13, 15, 26, 6), (17, 29, 16, 24))
+    for block in range(5):
+        for r in rotations[block % 2]:
+            x0 = (x0 + x1) & mask
+            x1 = (((x1 << r) | (x1 >> (32 - r))) & mask) ^ x0
+        x0 = (x0 + ks[(block + 1) % 3]) & mask
+        x1 = (x1 + ks[(block + 2) % 3] + block + 1) & mask
+    return x0, x1
+
+
+def threefry_reference(k0, k1, c0, c1):
+    pairs = [_threefry_scalar(int(k0), int(k1), int(a), int(b)) for a, b in zip(c0.ravel(), c1.ravel())]
+    out0 = np.array([p[0] for p in pairs], np.uint32).reshape(c0.shape)
+    out1 = np.array([p[1] for p in pairs], np.uint32).reshape(c0.shape)
+    return [out0, out1]
+
+
+@pytest.mark.parametrize("key,counts,expected", [
+    ((0, 0), (0, 0), (0x6B200159, 0x99BA4EFE)),
+    ((0xFFFFFFFF, 0xFFFFFFFF), (0xFFFFFFFF, 0xFFFFFFFF), (0x1CB996FC, 0xBB002BE7)),
+    ((0x13198A2E, 0x03707344), (0x243F6A88, 0x85A308D3), (0xC4923A9C, 0x483DF7A0)),
+])
+def test_threefry2x32_known_answers(key, counts, expected):
+    """Random123's known-answer vectors for Threefry-2x32-20."""
+    out = PRIMITIVES["threefry2x32"].impl(*(np.uint32(k) for k in key), *(np.array([c], np.uint32) for c in counts))
+    assert [int(o[0]) for o in out] == list(expected)
+
+
 @dataclasses.dataclass(frozen=True)
 class Case:
     prim: str
@@ -697,6 +742,7 @@ CASES = [
     Case("convert_element_type", convert_operands(), lambda x, new_dtype, weak_type: x.astype(new_dtype)),
     Case("copy", unary(), lambda x: x.copy()),
     Case("stop_gradient", unary(), lambda x: x),
+    Case("threefry2x32", threefry_operands(), threefry_reference),
     Case("iota", iota_operands(), iota_reference),
     Case("select_n", select_n_operands(), select_n_reference),
     Case("gather", gather_operands(), gather_reference),

@@ -424,7 +424,7 @@ SECOND_ORDER = {
 
 
 # Primitives whose derivative is by definition not the finite difference: tested on their own.
-DEDICATED = {"stop_gradient"}
+DEDICATED = {"stop_gradient", "threefry2x32"}
 
 
 def test_every_primitive_has_a_case():
@@ -439,6 +439,19 @@ def test_stop_gradient():
     np.testing.assert_allclose(np.asarray(t), x)
     np.testing.assert_allclose(np.asarray(vjp(f, Array(x))[1](Array(np.ones(S)))[0]), x)
     check_vjp(f, (x,), rng=np.random.default_rng(4))
+
+
+def test_threefry2x32_has_no_tangent():
+    prim = PRIMITIVES["threefry2x32"]
+
+    def f(x):
+        bits = prim.bind(np.uint32(1), np.uint32(2), np.arange(3, dtype=np.uint32), np.zeros(3, np.uint32))[0]
+        return lax.mul(x, lax.convert_element_type(bits, np.float64))
+
+    x = normal(3)
+    bits = prim.impl(np.uint32(1), np.uint32(2), np.arange(3, dtype=np.uint32), np.zeros(3, np.uint32))[0]
+    _, t = jvp(f, (Array(x),), (Array(np.ones(3)),))
+    np.testing.assert_allclose(np.asarray(t), bits.astype(np.float64))
 
 
 def _marked(cases):
