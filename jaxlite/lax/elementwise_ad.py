@@ -8,7 +8,7 @@ with a zero derivative; primitives with integer or boolean results need no row.
 
 import numpy as np
 
-from ..core import ShapedArray
+from ..core import ShapedArray, get_aval
 from ..transforms.ad import (
     UndefinedPrimal,
     Zero,
@@ -38,12 +38,12 @@ exp2, floor_divide, trunc, copysign, ldexp = _op("exp2"), _op("floor_divide"), _
 
 def _c(like, value):
     """A scalar literal of `like`'s dtype."""
-    return np.asarray(value, like.dtype)[()]
+    return np.asarray(value, get_aval(like).dtype)[()]
 
 
 def _select(pred, on_true, on_false):
     """select_n with rank-0 cases broadcast to the shape of the others."""
-    shape = max((tuple(np.shape(v)) if not hasattr(v, "shape") else tuple(v.shape) for v in (pred, on_true, on_false)), key=len)
+    shape = max((get_aval(v).shape for v in (pred, on_true, on_false)), key=len)
     cases = [_broadcast(c, shape) for c in (on_false, on_true)]
     return select_n_p.bind(pred, *cases)
 
@@ -108,7 +108,7 @@ DERIVATIVES = {
 
 
 def _abs_derivative(g, x, ans):
-    if x.dtype.kind == "c":
+    if get_aval(x).dtype.kind == "c":
         safe = _select(eq(ans, _c(ans, 0)), _c(ans, 1), ans)
         return div(real(mul(conj(x), g)), safe)
     return mul(g, sign(x))
@@ -127,7 +127,7 @@ def _pow_dy(g, x, ans):
 
 
 def _broadcast(t, shape):
-    if getattr(t, "shape", ()) == tuple(shape):
+    if get_aval(t).shape == tuple(shape):
         return t
     return broadcast_in_dim_p.bind(t, shape=tuple(shape), broadcast_dimensions=())
 
@@ -135,8 +135,9 @@ def _broadcast(t, shape):
 def _elementwise_jvp(primitive, derivatives):
     def rule(primals, tangents, **params):
         ans = primitive.bind(*primals, **params)
-        shape = ans.shape
-        tangent = Zero(ShapedArray(shape, ans.dtype))
+        aval = get_aval(ans)
+        shape = aval.shape
+        tangent = Zero(ShapedArray(shape, aval.dtype))
         for derivative, t in zip(derivatives, tangents):
             if derivative is not None and type(t) is not Zero:
                 tangent = add_tangents(tangent, _broadcast(derivative(t, *primals, ans), shape))
@@ -163,13 +164,13 @@ for _name in ZERO_DERIVATIVE:
 def _modf_jvp(primals, tangents):
     (x,), (g,) = primals, tangents
     fraction, integral = PRIMITIVES["modf"].bind(x)
-    return [fraction, integral], [g, Zero(ShapedArray(x.shape, x.dtype))]
+    return [fraction, integral], [g, Zero(get_aval(integral))]
 
 
 def _frexp_jvp(primals, tangents):
     (x,), (g,) = primals, tangents
     mantissa, exponent = PRIMITIVES["frexp"].bind(x)
-    return [mantissa, exponent], [ldexp(g, neg(exponent)), Zero(ShapedArray(x.shape, exponent.dtype))]
+    return [mantissa, exponent], [ldexp(g, neg(exponent)), Zero(get_aval(exponent))]
 
 
 defjvp_rule(PRIMITIVES["modf"], _modf_jvp)

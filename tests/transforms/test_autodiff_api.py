@@ -126,3 +126,34 @@ def test_missing_rule_names_the_primitive():
 ])
 def test_elementwise_compositions_second_order(fn):
     check_grads(fn, (np.array([0.5, 1.5, 2.5]),), order=2)
+
+
+def test_holomorphic_grad_and_complex_conventions():
+    z = 1.0 + 2.0j
+    assert np.isclose(grad(lambda z: z * z, holomorphic=True)(z), 2 * z)
+    assert np.isclose(grad(lambda z: jnp.sin(z), holomorphic=True)(z), np.cos(z))
+    # A real function of a complex input: JAX's convention gives the conjugate gradient.
+    assert np.isclose(grad(lambda z: jnp.abs(z) ** 2)(3.0 + 4.0j), 6.0 - 8.0j)
+    with pytest.raises(TypeError, match="holomorphic=True requires complex-valued inputs"):
+        grad(lambda x: x * x, holomorphic=True)(1.0)
+
+
+def test_jacobians_of_pytrees():
+    def f(p):
+        return {"y": p["a"] * p["b"][0], "z": jnp.sum(p["a"])}
+
+    p = {"a": np.array([1.0, 2.0]), "b": (np.array(3.0),)}
+    for jac in (jacfwd(f)(p), jacrev(f)(p)):
+        np.testing.assert_allclose(jac["y"]["a"], 3.0 * np.eye(2))
+        np.testing.assert_allclose(jac["y"]["b"][0], [1.0, 2.0])
+        np.testing.assert_allclose(jac["z"]["a"], [1.0, 1.0])
+
+
+def test_unused_inputs_get_zero_gradients():
+    g = grad(lambda x, y: x * 2.0, argnums=(0, 1))(1.0, 5.0)
+    assert g[0] == 2.0 and g[1] == 0.0
+
+
+def test_integer_inputs_with_allow_int_get_zero_gradients():
+    g = grad(lambda x, n: x * n, argnums=(0, 1), allow_int=True)(2.0, 3)
+    assert g[0] == 3.0 and g[1] == 0
