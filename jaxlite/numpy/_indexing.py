@@ -219,8 +219,12 @@ def _index_value(plan, axis):
 
 def getitem(x, index):
     """x[index] with NumPy's semantics (installed as Array.__getitem__ and Tracer.__getitem__)."""
-    if type(x) is Array and not has_tracer(index):
-        return wrap(x._value[_numpy_index(index)])
+    if type(x) is Array:
+        kind = type(index)
+        if kind is int or kind is slice:  # the commonest eager indices: straight to NumPy
+            return wrap(x._value[index])
+        if not has_tracer(index):
+            return wrap(x._value[_numpy_index(index)])
     plan = _Plan(x.shape, index)
     return _gather(x, plan) if plan.advanced else _basic(x, plan)
 
