@@ -195,12 +195,16 @@ def _split_aux(result, has_aux):
     return ((value[0], value[1]) if has_aux else (value,)), grads
 
 
-def _stack_jacobian(columns, out_aval, in_aval, in_first):
-    """Columns (one per input element) into an array of shape out.shape + in.shape."""
+def _stack_jacobian(slices, out_aval, in_aval, per_input):
+    """Jacobian slices into an array of shape out.shape + in.shape. Slices are one per input
+    element (forward mode: out-shaped tangents) or one per output element (reverse mode:
+    in-shaped cotangents)."""
     from . import numpy as jnp
 
-    stacked = jnp.stack(columns, axis=0 if in_first else -1) if columns else jnp.zeros(out_aval.shape + (0,), out_aval.dtype)
-    if in_first:  # (in.size, *out.shape) -> out.shape + in.shape
+    if not slices:
+        return jnp.zeros(out_aval.shape + in_aval.shape, out_aval.dtype)
+    stacked = jnp.stack(slices, axis=0)
+    if per_input:  # (in.size, *out.shape) -> (*out.shape, in.size)
         stacked = jnp.moveaxis(stacked, 0, -1)
     return stacked.reshape(out_aval.shape + in_aval.shape)
 
@@ -244,7 +248,7 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
         for j, o in enumerate(out_leaves):
             o_aval = get_aval(o)
             jac.append([
-                _stack_jacobian([tree_util.tree_leaves(c)[j] for c in cols], o_aval, in_aval, in_first=True)
+                _stack_jacobian([tree_util.tree_leaves(c)[j] for c in cols], o_aval, in_aval, per_input=True)
                 for in_aval, cols in per_input
             ])
         jac = _assemble(jac, out_tree, tree, argnums)
@@ -282,7 +286,7 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
                 cts[j] = jnp.zeros(o_aval.size, o_aval.dtype).at[e].set(1).reshape(o_aval.shape)
                 rows.append(tree_util.tree_leaves(vjp_fn(tree_util.tree_unflatten(out_tree, cts))))
             jac.append([
-                _stack_jacobian([r[k] for r in rows], o_aval, get_aval(leaf), in_first=False)
+                _stack_jacobian([r[k] for r in rows], o_aval, get_aval(leaf), per_input=False)
                 for k, leaf in enumerate(leaves)
             ])
         jac = _assemble(jac, out_tree, tree, argnums)

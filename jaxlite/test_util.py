@@ -30,7 +30,8 @@ def _axpy(a, t, x):
 
 
 def _vdot(xs, ys):
-    return sum(np.vdot(np.asarray(x), np.asarray(y)).real for x, y in zip(tree_util.tree_leaves(xs), tree_util.tree_leaves(ys)))
+    """Sum of x * y without conjugation: JAX's convention pairs cotangents and tangents so."""
+    return sum(np.real(np.sum(np.asarray(x) * np.asarray(y))) for x, y in zip(tree_util.tree_leaves(xs), tree_util.tree_leaves(ys)))
 
 
 def _assert_close(actual, expected, tol, what):

@@ -132,7 +132,7 @@ def _mask_count(mask, axes):
 def _divide(total, count):
     """`total / count` in total's dtype, as NumPy's true_divide(..., out=total, casting='unsafe')."""
     work = total.dtype if _inexact(total) else _float64
-    if isinstance(count, (Tracer, np.ndarray)):
+    if type(count) not in (int, float):
         count = convert(count, work)
     return convert(lax.div(convert(total, work), count), total.dtype)
 
