@@ -17,6 +17,7 @@ from .trace import (
     Tracer,
     concrete_or_error,
     current_trace,
+    eager_apply,
     primitive_by_name,
     set_current_trace,
 )

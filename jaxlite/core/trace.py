@@ -6,7 +6,6 @@ A trace handles the tracers it created (identity is its tag) and treats every ot
 including tracers of enclosing traces, as a constant; its rules bind in its parent's context.
 """
 
-import contextlib
 import contextvars
 import itertools
 
@@ -26,19 +25,28 @@ __all__ = [
     "set_current_trace",
     "concrete_or_error",
     "primitive_by_name",
+    "eager_apply",
 ]
 
 _current_trace = contextvars.ContextVar("jaxlite_current_trace", default=None)
 current_trace = _current_trace.get
 
 
-@contextlib.contextmanager
-def set_current_trace(trace):
-    token = _current_trace.set(trace)
-    try:
-        yield trace
-    finally:
-        _current_trace.reset(token)
+class set_current_trace:
+    """`with set_current_trace(trace):` makes `trace` current inside the block. (A class, not a
+    generator: transforms enter it several times per primitive.)"""
+
+    __slots__ = ("trace", "token")
+
+    def __init__(self, trace):
+        self.trace = trace
+
+    def __enter__(self):
+        self.token = _current_trace.set(self.trace)
+        return self.trace
+
+    def __exit__(self, *exc):
+        _current_trace.reset(self.token)
 
 
 _PRIMITIVES_BY_NAME = {}
@@ -63,7 +71,7 @@ class Primitive:
     def bind(self, *args, **params):
         trace = _current_trace.get()
         if trace is None:
-            return _eager_apply(self, args, params)
+            return eager_apply(self, args, params)
         return trace.process_primitive(self, args, params)
 
     def def_impl(self, impl):
@@ -78,7 +86,8 @@ class Primitive:
         return self.name
 
 
-def _eager_apply(prim, args, params):
+def eager_apply(prim, args, params):
+    """Run a primitive's NumPy impl on concrete operands and wrap the results."""
     out = prim.impl(*[_array.to_numpy_array(x) for x in args], **params)
     if prim.multiple_results:
         return [_array.wrap(o) for o in out]

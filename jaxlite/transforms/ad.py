@@ -14,6 +14,7 @@ from ..core import (
     Literal,
     Primitive,
     current_trace,
+    eager_apply,
     StagingTrace,
     Trace,
     Tracer,
@@ -80,16 +81,19 @@ def add_tangents(a, b):
 
 
 class JVPTracer(Tracer):
-    __slots__ = ("primal", "tangent")
+    __slots__ = ("primal", "tangent", "_aval")
 
     def __init__(self, trace, primal, tangent):
         self._trace = trace
         self.primal = primal
         self.tangent = tangent
+        self._aval = None
 
     @property
     def aval(self):
-        return get_aval(self.primal)
+        if self._aval is None:
+            self._aval = get_aval(self.primal)
+        return self._aval
 
     def to_concrete_value(self):
         primal = self.primal
@@ -105,8 +109,17 @@ class JVPTrace(Trace):
         return x, Zero(get_aval(x))
 
     def process_primitive(self, primitive, args, params):
-        primals, tangents = zip(*[self.primal_tangent(x) for x in args]) if args else ((), ())
-        if all(type(t) is Zero for t in tangents):
+        primals, tangents, all_zero = [], [], True
+        for x in args:
+            if isinstance(x, JVPTracer) and self.owns(x):
+                primals.append(x.primal)
+                tangents.append(x.tangent)
+                all_zero = all_zero and type(x.tangent) is Zero
+            else:
+                self.owns(x)  # raises for a leaked tracer
+                primals.append(x)
+                tangents.append(Zero(get_aval(x)))
+        if all_zero:
             with set_current_trace(self.parent):
                 return primitive.bind(*primals, **params)
         rule = primitive_jvps.get(primitive)
@@ -155,8 +168,11 @@ class LinearizeTrace(StagingTrace):
     """Stages only the equations that depend on its tracers (the tangents)."""
 
     def process_primitive(self, primitive, args, params):
-        if any(self.owns(x) for x in args):
-            return super().process_primitive(primitive, args, params)
+        for x in args:
+            if self.owns(x):
+                return super().process_primitive(primitive, args, params)
+        if self.parent is None:  # the primal computation of an eager linearize
+            return eager_apply(primitive, args, params)
         with set_current_trace(self.parent):
             return primitive.bind(*args, **params)
 
