@@ -133,6 +133,19 @@ def _argnums_tuple(argnums, nargs, where):
     return tuple(i % nargs for i in nums)
 
 
+def _differentiated_args(fun, args, kwargs, argnums, name):
+    """The arguments named by argnums, and `fun` as a function of those alone."""
+    nums = _argnums_tuple(argnums, len(args), name)
+
+    def partial(*dyn_args):
+        full = list(args)
+        for i, a in zip(nums, dyn_args):
+            full[i] = a
+        return fun(*full, **kwargs)
+
+    return tuple(args[i] for i in nums), partial
+
+
 def _check_inputs(leaves, where, holomorphic, allow_int):
     for leaf in leaves:
         dtype = get_aval(leaf).dtype
@@ -151,15 +164,8 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
 
     @functools.wraps(fun)
     def value_and_grad_fun(*args, **kwargs):
-        nums = _argnums_tuple(argnums, len(args), name)
-        dyn = [args[i] for i in nums]
+        dyn, partial = _differentiated_args(fun, args, kwargs, argnums, name)
         _check_inputs(tree_util.tree_leaves(dyn), name, holomorphic, allow_int)
-
-        def partial(*dyn_args):
-            full = list(args)
-            for i, a in zip(nums, dyn_args):
-                full[i] = a
-            return fun(*full, **kwargs)
 
         out, vjp_fn, *aux = vjp(partial, *dyn, has_aux=has_aux)
         out_aval = get_aval(out) if not isinstance(out, (tuple, list, dict)) else None
@@ -216,16 +222,9 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
     name = f"jacfwd({fun_name(fun)})"
 
     def jacfwd_fun(*args, **kwargs):
-        nums = _argnums_tuple(argnums, len(args), name)
-        dyn = tuple(args[i] for i in nums)
+        dyn, partial = _differentiated_args(fun, args, kwargs, argnums, name)
         leaves, tree = tree_util.tree_flatten(dyn)
         _check_inputs(leaves, name, holomorphic, False)
-
-        def partial(*dyn_args):
-            full = list(args)
-            for i, a in zip(nums, dyn_args):
-                full[i] = a
-            return fun(*full, **kwargs)
 
         per_input = []
         out = aux = None
@@ -264,16 +263,9 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     name = f"jacrev({fun_name(fun)})"
 
     def jacrev_fun(*args, **kwargs):
-        nums = _argnums_tuple(argnums, len(args), name)
-        dyn = tuple(args[i] for i in nums)
+        dyn, partial = _differentiated_args(fun, args, kwargs, argnums, name)
         leaves, tree = tree_util.tree_flatten(dyn)
         _check_inputs(leaves, name, holomorphic, allow_int)
-
-        def partial(*dyn_args):
-            full = list(args)
-            for i, a in zip(nums, dyn_args):
-                full[i] = a
-            return fun(*full, **kwargs)
 
         out, vjp_fn, *aux = vjp(partial, *dyn, has_aux=has_aux)
         out_leaves, out_tree = tree_util.tree_flatten(out)

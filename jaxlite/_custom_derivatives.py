@@ -44,6 +44,18 @@ class _Call:
         return out_leaves
 
 
+def _call_with_rule(fun, args, kwargs, nondiff_argnums, jvp_flat):
+    """Call `fun`, letting the current trace use `jvp_flat(call, primals, tangents)` as its
+    derivative rule."""
+    args = _positional(fun, args, kwargs)
+    if current_trace() is None:
+        return fun(*args)
+    call = _Call(fun, args, nondiff_argnums)
+    call.jvp_flat = functools.partial(jvp_flat, call)
+    out = current_trace().process_custom_derivative_call(call)
+    return tree_util.tree_unflatten(call.out_tree, out)
+
+
 class custom_jvp:
     """A function whose JVP (and so gradient) is given by a rule: `f.defjvp(rule)` where
     `rule(primals, tangents) -> (primal_out, tangent_out)` (non-differentiable arguments named
@@ -77,13 +89,7 @@ class custom_jvp:
     def __call__(self, *args, **kwargs):
         if self.jvp is None:
             raise AttributeError(f"No JVP defined for custom_jvp function {fun_name(self.fun)}; use defjvp.")
-        args = _positional(self.fun, args, kwargs)
-        if current_trace() is None:
-            return self.fun(*args)
-        call = _Call(self.fun, args, self.nondiff_argnums)
-        call.jvp_flat = functools.partial(self._jvp_flat, call)
-        out = current_trace().process_custom_derivative_call(call)
-        return tree_util.tree_unflatten(call.out_tree, out)
+        return _call_with_rule(self.fun, args, kwargs, self.nondiff_argnums, self._jvp_flat)
 
     def _jvp_flat(self, call, primals, tangents):
         tangents = [ad.instantiate(t) for t in tangents]
@@ -119,13 +125,7 @@ class custom_vjp:
     def __call__(self, *args, **kwargs):
         if self.fwd is None:
             raise AttributeError(f"No VJP defined for custom_vjp function {fun_name(self.fun)}; use defvjp.")
-        args = _positional(self.fun, args, kwargs)
-        if current_trace() is None:
-            return self.fun(*args)
-        call = _Call(self.fun, args, self.nondiff_argnums)
-        call.jvp_flat = functools.partial(self._jvp_flat, call)
-        out = current_trace().process_custom_derivative_call(call)
-        return tree_util.tree_unflatten(call.out_tree, out)
+        return _call_with_rule(self.fun, args, kwargs, self.nondiff_argnums, self._jvp_flat)
 
     def _jvp_flat(self, call, primals, tangents):
         result = self.fwd(*call.full_args(call.unflatten(primals)))
@@ -166,13 +166,7 @@ def checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=()):
 
     @functools.wraps(fun)
     def checkpointed(*args, **kwargs):
-        args = _positional(fun, args, kwargs)
-        if current_trace() is None:
-            return fun(*args)
-        call = _Call(fun, args, static_argnums)
-        call.jvp_flat = functools.partial(_checkpoint_jvp_flat, call)
-        out = current_trace().process_custom_derivative_call(call)
-        return tree_util.tree_unflatten(call.out_tree, out)
+        return _call_with_rule(fun, args, kwargs, static_argnums, _checkpoint_jvp_flat)
 
     return checkpointed
 
