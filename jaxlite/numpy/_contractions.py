@@ -20,7 +20,7 @@ import numpy as np
 from .. import dtypes, lax
 from ..core import Array, concrete_or_error
 from ._base import array_operand, as_1d, broadcast_to_shape, convert, eager, no_out, normalize_axis, to_numpy
-from ._base import tracing, wrap
+from ._base import Array, Tracer, promote, tracing, wrap
 
 __all__ = ["matmul", "vecdot", "matvec", "vecmat", "dot", "vdot", "inner", "outer", "tensordot", "kron", "cross"]
 
@@ -304,7 +304,17 @@ def _gufunc(name, x1, x2, out, axes, axis, keepdims, casting, order, dtype, sign
 def matmul(x1, x2, /, out=None, *, axes=None, axis=None, keepdims=False, casting="same_kind",
            order="K", dtype=None, subok=True, signature=None):
     """Matrix product with NumPy's 1-d promotion and broadcasting of the loop (batch) axes."""
+    plain = out is None and axes is None and axis is None and not keepdims and dtype is None and signature is None
+    plain = plain and casting == "same_kind" and order == "K"
+    if plain and tracing() and _is_matrix(x1) and _is_matrix(x2) and x1.shape[1] == x2.shape[0]:
+        # The commonest case under a transform, without the labelled-contraction machinery.
+        a, b = promote("matmul", x1, x2)
+        return lax.dot_general(a, b, (((1,), (0,)), ((), ())))
     return _gufunc("matmul", x1, x2, out, axes, axis, keepdims, casting, order, dtype, signature)
+
+
+def _is_matrix(x):
+    return isinstance(x, (Tracer, Array)) and len(x.shape) == 2
 
 
 def vecdot(x1, x2, /, out=None, *, axes=None, axis=-1, keepdims=False, casting="same_kind",
