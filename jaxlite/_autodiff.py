@@ -92,7 +92,7 @@ def linearize(fun, *primals, has_aux=False):
         out_t = eval_jaxpr(linear.jaxpr, linear.consts, *args)[: len(out)]
         return tree_util.tree_unflatten(store["tree"], out_t)
 
-    result = (tree_util.tree_unflatten(store["tree"], out), f_jvp)
+    result = (_as_arrays(tree_util.tree_unflatten(store["tree"], out)), f_jvp)
     return (*result, aux) if has_aux else result
 
 
@@ -130,6 +130,8 @@ def _argnums_tuple(argnums, nargs, where):
     for i in nums:
         if not -nargs <= i < nargs:
             raise ValueError(f"{where}: argnums {argnums} is out of range for a function called with {nargs} positional arguments")
+    if len({i % nargs for i in nums}) != len(nums):
+        raise ValueError(f"{where}: argnums {argnums} names the same argument more than once")
     return tuple(i % nargs for i in nums)
 
 
@@ -168,7 +170,7 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
         _check_inputs(tree_util.tree_leaves(dyn), name, holomorphic, allow_int)
 
         out, vjp_fn, *aux = vjp(partial, *dyn, has_aux=has_aux)
-        out_aval = get_aval(out) if not isinstance(out, (tuple, list, dict)) else None
+        out_aval = get_aval(out) if isinstance(out, (Array, Tracer)) else None
         if out_aval is None or out_aval.shape != ():
             shown = out_aval.str_short() if out_aval is not None else type(out).__name__
             raise TypeError(f"{name}: grad requires a scalar output, got {shown}. Use jacrev, jacfwd or vjp for non-scalar outputs.")

@@ -155,6 +155,13 @@ class Tracer:
         return f"a traced {self.aval.str_short()} of {self._trace.description}"
 
     def _leaked_error(self):
+        if self._trace.alive:
+            return UnexpectedTracerError(
+                f"Encountered {self._where()} outside the context of that transform, which is "
+                "still running: e.g. it was closed over by a custom_jvp/custom_vjp/checkpoint "
+                "function, or passed out to an enclosing transform. Pass it as an explicit "
+                "argument instead."
+            )
         return UnexpectedTracerError(
             f"Encountered {self._where()} after that transform returned (or outside it). "
             "A tracer leaked out of the function being transformed, e.g. stored in a global, "
@@ -202,6 +209,8 @@ class Tracer:
         return value.__index__()
 
     def __array__(self, dtype=None, copy=None):
+        if not self._trace.alive:
+            raise self._leaked_error()
         raise TracerArrayConversionError(
             f"numpy.asarray() or another NumPy function was given {self._where()}. NumPy cannot "
             "see traced values: use jaxlite.numpy functions inside transformed code, or "

@@ -96,6 +96,8 @@ class JVPTracer(Tracer):
         return self._aval
 
     def to_concrete_value(self):
+        if not self._trace.alive:  # a leaked tracer must not silently yield its value
+            raise self._leaked_error()
         primal = self.primal
         if isinstance(primal, Tracer):
             return primal.to_concrete_value()
@@ -138,7 +140,11 @@ class JVPTrace(Trace):
         primals, tangents = zip(*[self.primal_tangent(x) for x in call.args_flat]) if call.args_flat else ((), ())
         with set_current_trace(self.parent):
             if all(type(t) is Zero for t in tangents):
-                return call.fun_flat(*primals)
+                # Nothing to differentiate here, but an enclosing transform may need the rule.
+                call.args_flat = list(primals)
+                if self.parent is None:
+                    return call.fun_flat(*primals)
+                return self.parent.process_custom_derivative_call(call)
             primals_out, tangents_out = call.jvp_flat(list(primals), list(tangents))
         return [self.pack(p, t) for p, t in zip(primals_out, tangents_out)]
 
@@ -175,6 +181,13 @@ class LinearizeTrace(StagingTrace):
             return eager_apply(primitive, args, params)
         with set_current_trace(self.parent):
             return primitive.bind(*args, **params)
+
+    def process_custom_derivative_call(self, call):
+        # The primal computation runs in the parent, which may differentiate with the rule.
+        if self.parent is not None and not any(self.owns(x) for x in call.args_flat):
+            with set_current_trace(self.parent):
+                return self.parent.process_custom_derivative_call(call)
+        return super().process_custom_derivative_call(call)
 
 
 def linearize_flat(flat_fun, primals, parent, description):
