@@ -204,10 +204,15 @@ _KIND_CHARS = {
 }
 
 
+def _is_dtype_object(x):
+    """A dtype, a scalar type, or a dtype-like object such as jaxlite.numpy.float32 (not an array)."""
+    return isinstance(x, (np.dtype, type)) or (isinstance(getattr(x, "dtype", None), np.dtype) and not hasattr(x, "shape"))
+
+
 def isdtype(dtype, kind):
     """Array API ``isdtype``: whether ``dtype`` is ``kind`` (a dtype, a kind name, or a
     tuple of those)."""
-    if not isinstance(dtype, (np.dtype, type)):
+    if not _is_dtype_object(dtype):
         raise TypeError(f"dtype argument must be a dtype, but it is a {type(dtype)}")
     dt = np.dtype(dtype)  # a predicate: unsupported dtypes get an answer, not an error
     kinds = kind if isinstance(kind, tuple) else (kind,)
@@ -220,7 +225,7 @@ def _is_kind(dt, kind):
             raise ValueError(f"unknown dtype kind {kind!r}; expected one of "
                              f"{', '.join(map(repr, _KIND_CHARS))}")
         return dt.kind in _KIND_CHARS[kind]
-    if isinstance(kind, (np.dtype, type)):
+    if _is_dtype_object(kind):
         return dt == np.dtype(kind)
     raise TypeError(f"kind must be a dtype, a kind name or a tuple of them, not {kind!r}")
 

@@ -41,11 +41,15 @@ __array_api_version__ = "2025.12"
 ndarray = Array
 
 # Dtypes, their categories and the promotion functions.
-from ..dtypes import (  # noqa: E402
-    bool_, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
-    float16, float32, float64, complex64, complex128,
-    can_cast, finfo, iinfo, isdtype, issubdtype, promote_types, result_type,
-)
+from ..dtypes import can_cast, finfo, iinfo, isdtype, issubdtype, promote_types, result_type  # noqa: E402
+from ._scalar_types import ScalarType as _ScalarType  # noqa: E402
+
+bool_ = _ScalarType(_np.bool_)
+int8, int16, int32, int64 = _ScalarType(_np.int8), _ScalarType(_np.int16), _ScalarType(_np.int32), _ScalarType(_np.int64)
+uint8, uint16 = _ScalarType(_np.uint8), _ScalarType(_np.uint16)
+uint32, uint64 = _ScalarType(_np.uint32), _ScalarType(_np.uint64)
+float16, float32, float64 = _ScalarType(_np.float16), _ScalarType(_np.float32), _ScalarType(_np.float64)
+complex64, complex128 = _ScalarType(_np.complex64), _ScalarType(_np.complex128)
 
 bool = bool_  # noqa: A001  (the Array API's name)
 dtype = _np.dtype

@@ -50,3 +50,27 @@ def test_version_and_inspection_namespace():
     assert set(info.dtypes(kind="real floating")) == {"float32", "float64"}
     assert info.capabilities()["boolean indexing"] is True
     assert info.devices() == [info.default_device()]
+
+
+@pytest.mark.parametrize("name", ["bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+                                  "float16", "float32", "float64", "complex64", "complex128"])
+def test_scalar_types_are_dtypes_and_callables(name):
+    scalar_type, dtype = getattr(jnp, name), np.dtype(getattr(np, name))
+    assert scalar_type == dtype and dtype == scalar_type and hash(scalar_type) == hash(dtype)
+    assert {scalar_type: 1}[dtype] == 1
+    assert np.dtype(scalar_type) == dtype and jnp.zeros(2, scalar_type).dtype == dtype
+    value = scalar_type(1)
+    assert isinstance(value, jnp.ndarray) and value.dtype == dtype and value.shape == ()
+    assert jnp.isdtype(scalar_type, jnp.__array_namespace_info__().dtypes()[dtype.name]) if name != "float16" else True
+
+
+def test_scalar_type_call_under_a_transform():
+    import jaxlite
+
+    printed = str(jaxlite.make_jaxpr(lambda x: jnp.float32(x) * 2)(1.0))
+    assert "convert_element_type[new_dtype=float32" in printed and "mul b 2.0:f32[]" in printed
+
+
+def test_isdtype_rejects_arrays():
+    with pytest.raises(TypeError, match="must be a dtype"):
+        jnp.isdtype(jnp.ones(2), "real floating")
