@@ -259,11 +259,22 @@ def shape_of(x):
 
 
 def broadcast_shapes(fname, *shapes):
-    try:
-        return np.broadcast_shapes(*shapes)
-    except ValueError:
-        shown = " ".join(str(tuple(s)) for s in shapes)
-        raise ValueError(f"{fname}: operands could not be broadcast together with shapes {shown}") from None
+    """NumPy's broadcast shape (in plain Python: numpy.broadcast_shapes costs microseconds,
+    and every traced elementwise operation asks)."""
+    result = list(shapes[0])
+    for shape in shapes[1:]:
+        if len(shape) > len(result):
+            result[:0] = [1] * (len(shape) - len(result))
+        offset = len(result) - len(shape)
+        for i, size in enumerate(shape):
+            current = result[offset + i]
+            if size != current:
+                if current == 1:
+                    result[offset + i] = size
+                elif size != 1:
+                    shown = " ".join(str(tuple(s)) for s in shapes)
+                    raise ValueError(f"{fname}: operands could not be broadcast together with shapes {shown}")
+    return tuple(result)
 
 
 def broadcast_to_shape(x, shape):
