@@ -261,6 +261,8 @@ def shape_of(x):
 def broadcast_shapes(fname, *shapes):
     """NumPy's broadcast shape (in plain Python: numpy.broadcast_shapes costs microseconds,
     and every traced elementwise operation asks)."""
+    if not shapes:
+        return ()
     result = list(shapes[0])
     for shape in shapes[1:]:
         if len(shape) > len(result):
