@@ -38,28 +38,14 @@ from . import reductions_ad  # noqa: F401,E402
 from . import dot_ad  # noqa: F401,E402
 from . import sort_ad  # noqa: F401,E402
 
-gather_p = _INDEXING["gather"]
-scatter_p = _INDEXING["scatter"]
-scatter_add_p = _INDEXING["scatter_add"]
-scatter_mul_p = _INDEXING["scatter_mul"]
-scatter_min_p = _INDEXING["scatter_min"]
-scatter_max_p = _INDEXING["scatter_max"]
-dynamic_slice_p = _INDEXING["dynamic_slice"]
-dynamic_update_slice_p = _INDEXING["dynamic_update_slice"]
-reduce_sum_p = _REDUCTIONS["reduce_sum"]
-reduce_prod_p = _REDUCTIONS["reduce_prod"]
-reduce_max_p = _REDUCTIONS["reduce_max"]
-reduce_min_p = _REDUCTIONS["reduce_min"]
-reduce_and_p = _REDUCTIONS["reduce_and"]
-reduce_or_p = _REDUCTIONS["reduce_or"]
-reduce_xor_p = _REDUCTIONS["reduce_xor"]
-argmax_p = _REDUCTIONS["argmax"]
-argmin_p = _REDUCTIONS["argmin"]
-cumsum_p = _REDUCTIONS["cumsum"]
-cumprod_p = _REDUCTIONS["cumprod"]
-cummax_p = _REDUCTIONS["cummax"]
-cummin_p = _REDUCTIONS["cummin"]
-cumlogsumexp_p = _REDUCTIONS["cumlogsumexp"]
+from .indexing import (  # noqa: E402
+    dynamic_slice_p, dynamic_update_slice_p, gather_p, scatter_add_p, scatter_max_p, scatter_min_p,
+    scatter_mul_p, scatter_p,
+)
+from .reductions import (  # noqa: E402
+    argmax_p, argmin_p, cumlogsumexp_p, cummax_p, cummin_p, cumprod_p, cumsum_p, reduce_and_p,
+    reduce_max_p, reduce_min_p, reduce_or_p, reduce_prod_p, reduce_sum_p, reduce_xor_p,
+)
 
 # Every primitive by name: the list the test suite and later transforms walk over.
 PRIMITIVES = {

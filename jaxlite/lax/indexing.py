@@ -155,3 +155,13 @@ def _dynamic_update_slice_rule(operand, update, *start_indices):
 PRIMITIVES["dynamic_update_slice"] = standard_primitive(
     "dynamic_update_slice", _dynamic_update_slice_impl, _dynamic_update_slice_rule
 )
+
+
+gather_p = PRIMITIVES["gather"]
+scatter_p = PRIMITIVES["scatter"]
+scatter_add_p = PRIMITIVES["scatter_add"]
+scatter_mul_p = PRIMITIVES["scatter_mul"]
+scatter_min_p = PRIMITIVES["scatter_min"]
+scatter_max_p = PRIMITIVES["scatter_max"]
+dynamic_slice_p = PRIMITIVES["dynamic_slice"]
+dynamic_update_slice_p = PRIMITIVES["dynamic_update_slice"]

@@ -19,20 +19,21 @@ import numpy as np
 from ..core import get_aval
 from ..transforms.ad import Zero, add_tangents, defjvp_rule, primitive_transposes
 from .elementwise import PRIMITIVES as _ELEMENTWISE
-from .indexing import PRIMITIVES
+from .indexing import (
+    dynamic_slice_p,
+    dynamic_update_slice_p,
+    gather_p,
+    scatter_add_p,
+    scatter_max_p,
+    scatter_min_p,
+    scatter_mul_p,
+    scatter_p,
+)
 from .shape import broadcast_in_dim_p, select_n_p
 from .shape_ad import _aval_of, _concrete, _convert, _full, _is_linear, _iota, _linear_jvp, _reshape, _scalar, _zeros
 
 __all__ = []
 
-gather_p = PRIMITIVES["gather"]
-scatter_p = PRIMITIVES["scatter"]
-scatter_add_p = PRIMITIVES["scatter_add"]
-scatter_mul_p = PRIMITIVES["scatter_mul"]
-scatter_min_p = PRIMITIVES["scatter_min"]
-scatter_max_p = PRIMITIVES["scatter_max"]
-dynamic_slice_p = PRIMITIVES["dynamic_slice"]
-dynamic_update_slice_p = PRIMITIVES["dynamic_update_slice"]
 
 _mul, _div, _add, _eq = (_ELEMENTWISE[n] for n in ("mul", "div", "add", "eq"))
 _max, _min, _and, _ge, _lt = (_ELEMENTWISE[n] for n in ("max", "min", "and", "ge", "lt"))

@@ -119,3 +119,19 @@ CUMULATIVE = {
 
 for _name, (_ufunc, _kinds) in CUMULATIVE.items():
     PRIMITIVES[_name] = standard_primitive(_name, _cumulative_impl(_ufunc), _cumulative_rule(_name, _kinds))
+
+
+reduce_sum_p = PRIMITIVES["reduce_sum"]
+reduce_prod_p = PRIMITIVES["reduce_prod"]
+reduce_max_p = PRIMITIVES["reduce_max"]
+reduce_min_p = PRIMITIVES["reduce_min"]
+reduce_and_p = PRIMITIVES["reduce_and"]
+reduce_or_p = PRIMITIVES["reduce_or"]
+reduce_xor_p = PRIMITIVES["reduce_xor"]
+argmax_p = PRIMITIVES["argmax"]
+argmin_p = PRIMITIVES["argmin"]
+cumsum_p = PRIMITIVES["cumsum"]
+cumprod_p = PRIMITIVES["cumprod"]
+cummax_p = PRIMITIVES["cummax"]
+cummin_p = PRIMITIVES["cummin"]
+cumlogsumexp_p = PRIMITIVES["cumlogsumexp"]

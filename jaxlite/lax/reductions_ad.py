@@ -22,21 +22,23 @@ from ..core import get_aval
 from ..transforms.ad import Zero, defjvp_rule, defjvp_zero, deflinear
 from .elementwise import PRIMITIVES as _ELEMENTWISE
 from .indexing import PRIMITIVES as _INDEXING
-from .reductions import PRIMITIVES
+from .reductions import (
+    PRIMITIVES,
+    cumlogsumexp_p,
+    cummax_p,
+    cummin_p,
+    cumprod_p,
+    cumsum_p,
+    reduce_max_p,
+    reduce_min_p,
+    reduce_prod_p,
+    reduce_sum_p,
+)
 from .shape import broadcast_in_dim_p, select_n_p
 from .shape_ad import _convert, _full, _iota, _reshape, _shift, _sum, _transpose
 
 __all__ = []
 
-reduce_sum_p = PRIMITIVES["reduce_sum"]
-reduce_prod_p = PRIMITIVES["reduce_prod"]
-reduce_max_p = PRIMITIVES["reduce_max"]
-reduce_min_p = PRIMITIVES["reduce_min"]
-cumsum_p = PRIMITIVES["cumsum"]
-cumprod_p = PRIMITIVES["cumprod"]
-cummax_p = PRIMITIVES["cummax"]
-cummin_p = PRIMITIVES["cummin"]
-cumlogsumexp_p = PRIMITIVES["cumlogsumexp"]
 _gather_p = _INDEXING["gather"]
 
 _mul, _div, _add, _sub, _eq, _exp = (_ELEMENTWISE[n] for n in ("mul", "div", "add", "sub", "eq", "exp"))
@@ -170,10 +172,10 @@ def _cumulative_extremum_jvp(primitive):
         # (or, from the end, the earliest place >= i)
         if reverse:
             marked = select_n_p.bind(new, _full(shape, n - 1, place.dtype), place)
-            index = PRIMITIVES["cummin"].bind(marked, axis=axis, reverse=True)
+            index = cummin_p.bind(marked, axis=axis, reverse=True)
         else:
             marked = select_n_p.bind(new, _full(shape, 0, place.dtype), place)
-            index = PRIMITIVES["cummax"].bind(marked, axis=axis, reverse=False)
+            index = cummax_p.bind(marked, axis=axis, reverse=False)
         return out, _take_along_axis(t, index, axis)
 
     return rule
