@@ -192,15 +192,10 @@ def grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
 
     @functools.wraps(fun)
     def grad_fun(*args, **kwargs):
-        (_, *aux), grads = _split_aux(value_and_grad_fun(*args, **kwargs), has_aux)
-        return (grads, aux[0]) if has_aux else grads
+        value, grads = value_and_grad_fun(*args, **kwargs)
+        return (grads, value[1]) if has_aux else grads
 
     return grad_fun
-
-
-def _split_aux(result, has_aux):
-    value, grads = result
-    return ((value[0], value[1]) if has_aux else (value,)), grads
 
 
 def _stack_jacobian(slices, out_aval, in_aval, per_input):

@@ -9,7 +9,7 @@ import numpy as np
 from .avals import ShapedArray
 from .trace import Tracer
 
-__all__ = ["Array", "wrap", "to_numpy", "to_numpy_array", "is_array_like"]
+__all__ = ["Array", "wrap", "to_numpy", "to_numpy_array"]
 
 
 class _ArrayMeta(type):
@@ -192,6 +192,3 @@ def to_numpy_array(x):
 
 _PYTHON_SCALARS = (bool, int, float, complex)
 
-
-def is_array_like(x):
-    return isinstance(x, (Array, np.ndarray, np.generic, int, float, complex, bool))

@@ -72,9 +72,8 @@ def broadcast_in_dim(operand, shape, broadcast_dimensions):
 
 def broadcast(operand, sizes):
     """Add leading axes of the given sizes."""
-    ndim = np.ndim(operand)
-    shape = (*sizes, *np.shape(operand)) if not hasattr(operand, "shape") else (*sizes, *operand.shape)
-    return broadcast_in_dim(operand, shape, range(len(sizes), len(sizes) + ndim))
+    shape = tuple(np.shape(operand))
+    return broadcast_in_dim(operand, (*sizes, *shape), range(len(sizes), len(sizes) + len(shape)))
 
 
 def reshape(operand, new_sizes):

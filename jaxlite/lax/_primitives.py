@@ -1,8 +1,6 @@
 """Helpers shared by the primitive tables of jaxlite.lax."""
 
-import numpy as np
-
-from ..core import Primitive, ShapedArray
+from ..core import Primitive
 
 __all__ = ["standard_primitive", "check_axes", "static_int_tuple"]
 
@@ -27,10 +25,3 @@ def check_axes(primitive_name, axes, ndim, unique=True):
     if unique and len(set(axes)) != len(axes):
         raise ValueError(f"{primitive_name}: repeated axis in {axes}")
 
-
-def shaped(shape, dtype, weak_type=False):
-    return ShapedArray(shape, dtype, weak_type)
-
-
-def result_dtype(dtype):
-    return np.dtype(dtype)

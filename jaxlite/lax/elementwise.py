@@ -141,7 +141,6 @@ BINARY = {
 }
 
 PRIMITIVES = {name: _ufunc_primitive(name, ufunc) for name, ufunc in {**UNARY, **BINARY}.items()}
-UFUNCS = {**UNARY, **BINARY}
 
 
 # Complex parts are not ufuncs: their rules are written out.

@@ -15,6 +15,7 @@ from ._base import (
     Tracer,
     broadcast_operands,
     convert,
+    named,
     operands,
     python_scalar_types,
     result_dtype,
@@ -163,11 +164,9 @@ def _multi_output_ufunc(name, ufunc, primitive_name=None, compose=None):
     return _named(multi, name)
 
 
-def _named(fn, name, doc=None):
-    fn.__name__ = fn.__qualname__ = name
+def _named(fn, name):
     fn.__module__ = "jaxlite.numpy"
-    fn.__doc__ = doc or f"Elementwise `{name}`, with the semantics of numpy.{name}."
-    return fn
+    return named(fn, name, f"Elementwise `{name}`, with the semantics of numpy.{name}.")
 
 
 # ---------------------------------------------------------------- one primitive each
