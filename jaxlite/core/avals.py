@@ -15,6 +15,9 @@ def short_dtype_name(dtype):
     return f"{_SHORT_KIND[dtype.kind]}{dtype.itemsize * 8}"
 
 
+_new = object.__new__
+
+
 class ShapedArray:
     """The type of an array value in a jaxpr. Weak types follow NumPy 2's Python scalars."""
 
@@ -24,6 +27,14 @@ class ShapedArray:
         self.shape = tuple(shape)
         self.dtype = np.dtype(dtype)
         self.weak_type = bool(weak_type)
+
+    @classmethod
+    def of_ndarray(cls, value):
+        """The (strong) aval of an ndarray, skipping __init__'s conversions; it is on every
+        primitive application's path."""
+        aval = _new(cls)
+        aval.shape, aval.dtype, aval.weak_type = value.shape, value.dtype, False
+        return aval
 
     @property
     def ndim(self):

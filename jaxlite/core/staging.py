@@ -16,7 +16,7 @@ def get_aval(x):
     if isinstance(x, Tracer):
         return x.aval
     if type(x) is Array:
-        return ShapedArray(x._value.shape, x._value.dtype)
+        return ShapedArray.of_ndarray(x._value)
     dtype, weak = dtypes.dtype_and_weak(x)
     return ShapedArray(np.shape(x), dtype, weak)
 

@@ -35,10 +35,15 @@ def _transpose_operand(ct, other, aval, mine, theirs, out_offset):
     if get_aval(other).dtype != get_aval(ct).dtype:
         other = _convert(other, get_aval(ct).dtype)
     dims = ((ct_other_free, tuple(other_free)), (tuple(range(nbatch)), tuple(other_batch)))
-    result = dot_general_p.bind(ct, other, dimension_numbers=dims, preferred_element_type=None)
-    # result axes: batch, my free axes, then mine paired with the other's contracting axes
-    # in increasing order of those
+    # dot_general(ct, other) has axes (batch, my free axes, then mine paired with the other's
+    # contracting axes in increasing order of those); dot_general(other, ct) has the last two
+    # groups swapped. Take whichever needs no transpose (e.g. x.T @ ct rather than (ct.T @ x).T).
     paired = [contracting[k] for k in np.argsort(other_contracting, kind="stable")]
+    if not nbatch and paired + free == list(range(aval.ndim)):
+        swapped = ((dims[0][1], dims[0][0]), ((), ()))
+        result = dot_general_p.bind(other, ct, dimension_numbers=swapped, preferred_element_type=None)
+        return _convert(result, aval.dtype)
+    result = dot_general_p.bind(ct, other, dimension_numbers=dims, preferred_element_type=None)
     source = [*batch, *free, *paired]
     result = _transpose(result, [source.index(d) for d in range(aval.ndim)])
     return _convert(result, aval.dtype)
