@@ -7,6 +7,7 @@ function records, and the transforms (grad, vmap, jit) rewrite and run that prog
 from . import dtypes, lax, numpy, tree, tree_util
 from ._custom_derivatives import checkpoint, custom_jvp, custom_vjp, remat
 from ._autodiff import grad, hessian, jacfwd, jacrev, jvp, linearize, value_and_grad, vjp
+from ._vmap import vmap
 from ._make_jaxpr import ShapeDtypeStruct, make_jaxpr
 from .core import (
     Array,
@@ -45,4 +46,5 @@ __all__ = [
     "tree_util",
     "value_and_grad",
     "vjp",
+    "vmap",
 ]

@@ -37,6 +37,7 @@ from . import indexing_ad  # noqa: F401,E402
 from . import reductions_ad  # noqa: F401,E402
 from . import dot_ad  # noqa: F401,E402
 from . import sort_ad  # noqa: F401,E402
+from . import batching_rules  # noqa: F401,E402
 
 from .indexing import (  # noqa: E402
     dynamic_slice_p, dynamic_update_slice_p, gather_p, scatter_add_p, scatter_max_p, scatter_min_p,
