@@ -18,6 +18,7 @@ from .trace import (
     concrete_or_error,
     current_trace,
     eager_apply,
+    lift_to_current_trace,
     primitive_by_name,
     set_current_trace,
 )

@@ -50,6 +50,9 @@ class StagingTrace(Trace):
         self.invars.append(var)
         return StagingTracer(self, var)
 
+    def lift(self, x):
+        return StagingTracer(self, self.to_atom(x))
+
     def to_atom(self, x):
         """The Var or Literal that stands for operand `x` in this trace's jaxpr."""
         if self.owns(x):

@@ -26,6 +26,7 @@ __all__ = [
     "concrete_or_error",
     "primitive_by_name",
     "eager_apply",
+    "lift_to_current_trace",
 ]
 
 _current_trace = contextvars.ContextVar("jaxlite_current_trace", default=None)
@@ -112,6 +113,11 @@ class Trace:
         """A function with its own derivative rule (custom_jvp / custom_vjp). Traces that do
         not differentiate run the function itself: `call.fun_flat(*call.args_flat)`."""
         return call.fun_flat(*call.args_flat)
+
+    def lift(self, x):
+        """`x`, a concrete value created inside the traced function (jnp.zeros, jnp.array, ...),
+        as this trace's tracer, so item assignment on it is recorded like any other update."""
+        return x
 
     def owns(self, x):
         """Whether `x` is one of this trace's tracers; raises if `x` is a leaked tracer."""
@@ -247,6 +253,12 @@ class Tracer:
 
     def __repr__(self):
         return f"Traced<{self.aval.str_short()}>with<{self._trace.description}>"
+
+
+def lift_to_current_trace(x):
+    """A value created inside transformed code, made a value of the current trace (if any)."""
+    trace = _current_trace.get()
+    return x if trace is None else trace.lift(x)
 
 
 def concrete_or_error(value, function, argument, fix="pass it as a Python value or mark it static"):

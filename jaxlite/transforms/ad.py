@@ -148,6 +148,9 @@ class JVPTrace(Trace):
             primals_out, tangents_out = call.jvp_flat(list(primals), list(tangents))
         return [self.pack(p, t) for p, t in zip(primals_out, tangents_out)]
 
+    def lift(self, x):
+        return JVPTracer(self, x, Zero(get_aval(x).strip_weak_type()))
+
     def pack(self, primal, tangent):
         if type(tangent) is not Zero and not is_differentiable(get_aval(primal)):
             tangent = Zero(get_aval(primal))
@@ -172,6 +175,9 @@ def jvp_flat(flat_fun, primals, tangents, parent, description):
 
 class LinearizeTrace(StagingTrace):
     """Stages only the equations that depend on its tracers (the tangents)."""
+
+    def lift(self, x):
+        return x  # its tracers are tangents; a new constant is primal
 
     def process_primitive(self, primitive, args, params):
         for x in args:
