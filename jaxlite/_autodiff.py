@@ -198,23 +198,42 @@ def grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     return grad_fun
 
 
-def _stack_jacobian(slices, out_aval, in_aval, per_input):
-    """Jacobian slices into an array of shape out.shape + in.shape. Slices are one per input
-    element (forward mode: out-shaped tangents) or one per output element (reverse mode:
-    in-shaped cotangents)."""
+def _std_basis(avals):
+    """One basis vector per element of all the leaves together: for each leaf an array of
+    shape (total size, *leaf shape), the rows of an identity matrix cut to that leaf."""
     from . import numpy as jnp
 
-    if not slices:
-        return jnp.zeros(out_aval.shape + in_aval.shape, out_aval.dtype)
-    stacked = jnp.stack(slices, axis=0)
-    if per_input:  # (in.size, *out.shape) -> (*out.shape, in.size)
-        stacked = jnp.moveaxis(stacked, 0, -1)
-    return stacked.reshape(out_aval.shape + in_aval.shape)
+    total = sum(a.size for a in avals)
+    basis, offset = [], 0
+    for a in avals:
+        block = jnp.eye(total, a.size, -offset, dtype=a.dtype)
+        basis.append(block.reshape((total, *a.shape)))
+        offset += a.size
+    return total, basis
+
+
+def _split_last(x, in_avals, lead_shape):
+    """x of shape (*lead_shape, total): one block per input leaf, reshaped to lead + in.shape."""
+    blocks, offset = [], 0
+    for a in in_avals:
+        block = x[..., offset : offset + a.size]
+        blocks.append(block.reshape((*lead_shape, *a.shape)))
+        offset += a.size
+    return blocks
+
+
+def _split_first(x, out_avals, tail_shape):
+    """x of shape (total, *tail_shape): one block per output leaf, reshaped to out.shape + tail."""
+    blocks, offset = [], 0
+    for a in out_avals:
+        blocks.append(x[offset : offset + a.size].reshape((*a.shape, *tail_shape)))
+        offset += a.size
+    return blocks
 
 
 def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
-    """The Jacobian by forward mode: one jvp per input element."""
-    from . import numpy as jnp
+    """The Jacobian by forward mode: jvp, vmapped over a basis of input tangents."""
+    from ._vmap import vmap
 
     name = f"jacfwd({fun_name(fun)})"
 
@@ -222,40 +241,28 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
         dyn, partial = _differentiated_args(fun, args, kwargs, argnums, name)
         leaves, tree = tree_util.tree_flatten(dyn)
         _check_inputs(leaves, name, holomorphic, False)
+        in_avals = [get_aval(leaf).strip_weak_type() for leaf in leaves]
+        total, basis = _std_basis(in_avals)
 
-        per_input = []
-        out = aux = None
-        for k, leaf in enumerate(leaves):
-            aval = get_aval(leaf)
-            columns = []
-            for e in range(aval.size):
-                basis = [jnp.zeros_like(l) for l in leaves]
-                basis[k] = jnp.zeros(aval.size, aval.dtype).at[e].set(1).reshape(aval.shape)
-                result = jvp(partial, dyn, tuple(tree_util.tree_unflatten(tree, basis)), has_aux=has_aux)
-                out, tangent = result[0], result[1]
-                aux = result[2] if has_aux else None
-                columns.append(tangent)
-            if not columns:
-                out = partial(*dyn)
-                out, aux = (out if has_aux else (out, None))
-            per_input.append((aval, columns))
+        def pushfwd(*tangents):
+            return jvp(partial, dyn, tuple(tree_util.tree_unflatten(tree, tangents)), has_aux=has_aux)
+
+        out_axes = (None, -1, None) if has_aux else (None, -1)
+        result = vmap(pushfwd, out_axes=out_axes, axis_size=total)(*basis)
+        out, tangents = result[0], result[1]
         out_leaves, out_tree = tree_util.tree_flatten(out)
-        jac = []
-        for j, o in enumerate(out_leaves):
-            o_aval = get_aval(o)
-            jac.append([
-                _stack_jacobian([tree_util.tree_leaves(c)[j] for c in cols], o_aval, in_aval, per_input=True)
-                for in_aval, cols in per_input
-            ])
+        jac = [_split_last(t, in_avals, get_aval(o).shape)
+               for o, t in zip(out_leaves, tree_util.tree_leaves(tangents))]
         jac = _assemble(jac, out_tree, tree, argnums)
-        return (jac, aux) if has_aux else jac
+        return (jac, result[2]) if has_aux else jac
 
     return jacfwd_fun
 
 
 def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
-    """The Jacobian by reverse mode: one vjp per output element."""
-    from . import numpy as jnp
+    """The Jacobian by reverse mode: one vjp, its pullback vmapped over a basis of output
+    cotangents."""
+    from ._vmap import vmap
 
     name = f"jacrev({fun_name(fun)})"
 
@@ -266,18 +273,12 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
 
         out, vjp_fn, *aux = vjp(partial, *dyn, has_aux=has_aux)
         out_leaves, out_tree = tree_util.tree_flatten(out)
-        jac = []
-        for j, o in enumerate(out_leaves):
-            o_aval = get_aval(o)
-            rows = []
-            for e in range(o_aval.size):
-                cts = [jnp.zeros_like(l) for l in out_leaves]
-                cts[j] = jnp.zeros(o_aval.size, o_aval.dtype).at[e].set(1).reshape(o_aval.shape)
-                rows.append(tree_util.tree_leaves(vjp_fn(tree_util.tree_unflatten(out_tree, cts))))
-            jac.append([
-                _stack_jacobian([r[k] for r in rows], o_aval, get_aval(leaf), per_input=False)
-                for k, leaf in enumerate(leaves)
-            ])
+        out_avals = [get_aval(o).strip_weak_type() for o in out_leaves]
+        total, basis = _std_basis(out_avals)
+        pullback = vmap(lambda *cts: vjp_fn(tree_util.tree_unflatten(out_tree, cts)), axis_size=total)
+        cts_in = tree_util.tree_leaves(pullback(*basis))
+        per_input = [_split_first(ct, out_avals, get_aval(leaf).shape) for ct, leaf in zip(cts_in, leaves)]
+        jac = [[per_input[k][j] for k in range(len(leaves))] for j in range(len(out_leaves))]
         jac = _assemble(jac, out_tree, tree, argnums)
         return (jac, aux[0]) if has_aux else jac
 
@@ -294,5 +295,5 @@ def _assemble(jac, out_tree, in_tree, argnums):
 
 
 def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
-    """The Hessian, as forward-over-reverse: jacfwd(jacrev(fun))."""
+    """The Hessian, as forward-over-reverse: jacfwd(jacrev(fun)) (both batched with vmap)."""
     return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)
