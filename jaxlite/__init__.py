@@ -8,6 +8,9 @@ from . import dtypes, lax, numpy, tree, tree_util
 from ._custom_derivatives import checkpoint, custom_jvp, custom_vjp, remat
 from ._autodiff import grad, hessian, jacfwd, jacrev, jvp, linearize, value_and_grad, vjp
 from ._vmap import vmap
+from ._jit import jit
+from . import config as _config_module
+from .config import config
 from ._make_jaxpr import ShapeDtypeStruct, make_jaxpr
 from .core import (
     Array,
@@ -29,6 +32,7 @@ __all__ = [
     "TracerIntegerConversionError",
     "UnexpectedTracerError",
     "checkpoint",
+    "config",
     "custom_jvp",
     "custom_vjp",
     "dtypes",
@@ -36,6 +40,7 @@ __all__ = [
     "hessian",
     "jacfwd",
     "jacrev",
+    "jit",
     "jvp",
     "lax",
     "linearize",

@@ -26,13 +26,17 @@ from ..core import (
 
 __all__ = [
     "Zero", "UndefinedPrimal", "JVPTrace", "JVPTracer", "LinearizeTrace",
-    "primitive_jvps", "primitive_transposes", "defjvp", "defjvp_rule", "defjvp_zero", "deflinear", "defbilinear",
+    "primitive_jvps", "primitive_transposes", "partial_eval_rules", "defjvp", "defjvp_rule", "defjvp_zero", "deflinear", "defbilinear",
     "instantiate", "add_tangents", "zeros_like_aval", "is_differentiable", "backward_pass",
     "jvp_flat", "linearize_flat",
 ]
 
 primitive_jvps = {}  # Primitive -> rule(primals, tangents, **params) -> (primal_out, tangent_out)
 primitive_transposes = {}  # Primitive -> rule(cotangent, *args, **params) -> cotangent per arg
+# Primitive -> rule(linearize_trace, args, params) -> outputs, for primitives holding a jaxpr
+# (jit, control flow) whose operands are partly tangents: the rule runs the primal part now
+# and stages the rest.
+partial_eval_rules = {}
 
 
 class Zero:
@@ -182,6 +186,9 @@ class LinearizeTrace(StagingTrace):
     def process_primitive(self, primitive, args, params):
         for x in args:
             if self.owns(x):
+                rule = partial_eval_rules.get(primitive)
+                if rule is not None:  # a call primitive: stage only the part that needs tangents
+                    return rule(self, args, params)
                 return super().process_primitive(primitive, args, params)
         if self.parent is None:  # the primal computation of an eager linearize
             return eager_apply(primitive, args, params)
@@ -219,12 +226,27 @@ def linearize_flat(flat_fun, primals, parent, description):
 # ---------------------------------------------------------------- transposition
 
 
-def backward_pass(jaxpr, consts, cotangents_out):
-    """Cotangents of a linear jaxpr's inputs, given its outputs' cotangents."""
+def backward_pass(jaxpr, consts, cotangents_out, primals_in=None):
+    """Cotangents of a linear jaxpr's inputs, given its outputs' cotangents.
+
+    `primals_in`, if given, has one entry per input: an UndefinedPrimal for a linear input, or
+    the value of a known (non-linear) one; equations on known values alone run forward first.
+    """
     const_env = dict(zip(jaxpr.constvars, consts))
-    linear = set(jaxpr.invars)
+    if primals_in is None:
+        linear = set(jaxpr.invars)
+    else:
+        linear = {v for v, p in zip(jaxpr.invars, primals_in) if type(p) is UndefinedPrimal}
+        const_env.update((v, p) for v, p in zip(jaxpr.invars, primals_in) if type(p) is not UndefinedPrimal)
+    linear_eqns = []
     for eqn in jaxpr.eqns:
-        linear.update(eqn.outvars)
+        if any(type(v) is not Literal and v in linear for v in eqn.invars):
+            linear.update(eqn.outvars)
+            linear_eqns.append(eqn)
+        else:  # a primal computation inside the linear jaxpr: evaluate it
+            args = [v.val if type(v) is Literal else const_env[v] for v in eqn.invars]
+            out = eqn.primitive.bind(*args, **eqn.params)
+            const_env.update(zip(eqn.outvars, out if eqn.primitive.multiple_results else [out]))
     cts = {}
 
     def write(v, ct):
@@ -238,7 +260,7 @@ def backward_pass(jaxpr, consts, cotangents_out):
 
     for v, ct in zip(jaxpr.outvars, cotangents_out):
         write(v, ct)
-    for eqn in reversed(jaxpr.eqns):
+    for eqn in reversed(linear_eqns):
         outs = [cts.pop(v, None) for v in eqn.outvars]
         if all(ct is None for ct in outs):
             continue

@@ -1,0 +1,140 @@
+"""The jit API: trace once per input signature, then run the compiled jaxpr.
+
+`jit(f)(*args)` flattens the arguments, looks up the jaxpr traced for their signature (pytree
+structure, shapes, dtypes, weak types, static values), traces on a miss, and binds `jit_p`:
+eagerly that runs the compiled code; under another transform the transform's rule for `jit_p`
+applies (so grad(jit(f)) and vmap(jit(f)) stay compiled), and under a staging trace the call is
+recorded as one `jit` equation (the compiler inlines nested ones).
+"""
+
+import functools
+
+from . import config, tree_util
+from ._api_util import abstractify, flatten_call, fun_name, normalize_static
+from .core import Array, current_trace, trace_to_jaxpr, wrap
+from .transforms.jaxpr_util import closure_convert
+from .transforms.jit import call_jit
+
+__all__ = ["jit"]
+
+
+def jit(fun=None, *, static_argnums=(), static_argnames=(), donate_argnums=(), donate_argnames=(),
+        inline=False, keep_unused=False):
+    """`fun` compiled: traced into a jaxpr once per input signature and run as native code.
+
+    static_argnums / static_argnames: arguments passed as Python values (hashable), part of the
+    signature. donate_argnums / donate_argnames, inline and keep_unused are accepted for JAX
+    compatibility. Usable as a decorator, with or without arguments.
+    """
+    if fun is None:
+        return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
+                                 donate_argnums=donate_argnums, donate_argnames=donate_argnames,
+                                 inline=inline, keep_unused=keep_unused)
+    if not callable(fun):
+        raise TypeError(f"jit: expected a function, got {fun!r}")
+    return JittedFunction(fun, static_argnums, static_argnames)
+
+
+class Lowered:
+    """What jit(f).lower(*args) returns: the traced jaxpr and the code generated for it."""
+
+    def __init__(self, jaxpr, consts, name):
+        self.jaxpr, self.consts, self.name = jaxpr, consts, name
+
+    def compile(self):
+        from .transforms.numba import compile_jaxpr
+
+        return compile_jaxpr(self.jaxpr, self.name)
+
+    def as_text(self):
+        """The jaxpr and the Numba source it compiles to (and any equations run by NumPy)."""
+        return f"# jaxpr\n{self.jaxpr}\n\n{self.compile().as_text()}"
+
+    def __str__(self):
+        return self.as_text()
+
+
+class _Traced:
+    __slots__ = ("jaxpr", "consts", "out_tree")
+
+    def __init__(self, jaxpr, consts, out_tree):
+        self.jaxpr, self.consts, self.out_tree = jaxpr, consts, out_tree
+
+
+class JittedFunction:
+    def __init__(self, fun, static_argnums, static_argnames):
+        functools.update_wrapper(self, fun)
+        self._fun = fun
+        self._name = fun_name(fun)
+        self._static_argnums, self._static_argnames = normalize_static(fun, static_argnums, static_argnames)
+        self._cache = {}  # signature -> _Traced
+        self._fast = {}  # ((shape, dtype) per positional Array) -> (run, consts, out_tree)
+        self._last_signature = None
+
+    def __get__(self, obj, objtype=None):  # jit on a method
+        return self if obj is None else functools.partial(self, obj)
+
+    def _signature(self, args, kwargs):
+        flat_fun, leaves, in_tree, out_store = flatten_call(
+            self._fun, args, kwargs, self._static_argnums, self._static_argnames)
+        static = tuple(args[i] for i in self._static_argnums if i < len(args))
+        static += tuple((k, kwargs[k]) for k in self._static_argnames if k in kwargs)
+        try:
+            hash(static)
+        except TypeError as err:
+            raise TypeError(
+                f"jit({self._name}): static arguments must be hashable; got {err}. Pass arrays as "
+                "regular (traced) arguments, or convert lists to tuples."
+            ) from None
+        avals = tuple(abstractify(x) for x in leaves)
+        return (in_tree, avals, static), flat_fun, leaves, out_store
+
+    def _get_traced(self, signature, flat_fun, out_store):
+        traced = self._cache.get(signature)
+        if traced is None:
+            config.log_compile(self._name, signature, self._last_signature)
+            closed = trace_to_jaxpr(flat_fun, list(signature[1]), f"jit({self._name})")
+            jaxpr, consts = closure_convert(closed)
+            traced = self._cache[signature] = _Traced(jaxpr, consts, out_store["tree"])
+        self._last_signature = signature
+        return traced
+
+    def __call__(self, *args, **kwargs):
+        if not kwargs and current_trace() is None:
+            # The fast path: positional Arrays whose shapes and dtypes were seen before.
+            try:
+                key = tuple([(a._value.shape, a._value.dtype) for a in args])
+            except AttributeError:
+                key = None
+            entry = self._fast.get(key) if key is not None else None
+            if entry is not None:
+                run, consts, out_tree = entry
+                outs = run(*consts, *[a._value for a in args])
+                if out_tree is None:
+                    return wrap(outs[0])
+                return tree_util.tree_unflatten(out_tree, [wrap(o) for o in outs])
+        signature, flat_fun, leaves, out_store = self._signature(args, kwargs)
+        traced = self._get_traced(signature, flat_fun, out_store)
+        outs = call_jit(traced.jaxpr, [*traced.consts, *leaves], self._name)
+        if current_trace() is None:
+            outs = [o if type(o) is Array else wrap(o) for o in outs]
+            if not kwargs and not self._static_argnums and all(type(a) is Array for a in args):
+                self._remember_fast(args, traced)
+        return tree_util.tree_unflatten(traced.out_tree, outs)
+
+    def _remember_fast(self, args, traced):
+        from .transforms.numba import compile_jaxpr
+
+        key = tuple((a._value.shape, a._value.dtype) for a in args)
+        consts = [c._value if type(c) is Array else c for c in traced.consts]
+        single = traced.out_tree == tree_util.tree_structure(0)
+        self._fast[key] = (compile_jaxpr(traced.jaxpr, self._name).run, consts, None if single else traced.out_tree)
+
+    def lower(self, *args, **kwargs):
+        signature, flat_fun, _, out_store = self._signature(args, kwargs)
+        traced = self._get_traced(signature, flat_fun, out_store)
+        return Lowered(traced.jaxpr, traced.consts, self._name)
+
+    def __repr__(self):
+        return f"<jitted function {self._name}>"
+

@@ -1,0 +1,366 @@
+"""Code generation: a run of lowerable equations becomes one numba.njit kernel.
+
+Elementwise equations of one shape are fused into a single loop nest (broadcast operands are
+read through index maps, never materialised; a reduction may end the chain, accumulating as
+the loop runs); values are written to arrays only when something outside the loop needs them.
+Rank-0 equations are plain scalar statements. Other equations use their array rule (matmul
+through BLAS, reshapes, ...). Every scalar carries its exact dtype (see lowering.py), so Numba's
+own promotion never decides a result type.
+
+The kernel takes its inputs, then the arrays the wrapper preallocated for the outputs that
+loops write (allocating outside compiled code is faster), and returns the other outputs.
+"""
+
+import math
+
+import numpy as np
+
+from ...core import Literal
+from .lowering import array_rules, dtype_code, literal_code, lowerable_if, reducer_rules, scalar_rules
+
+__all__ = ["is_lowerable", "Kernel", "write_kernel"]
+
+# Loops over at least this many elements run on all cores (prange); smaller ones would pay
+# more in thread start-up than they gain.
+PARALLEL_MIN_SIZE = 1 << 18
+
+
+def is_lowerable(eqn):
+    p = eqn.primitive
+    if not (p in scalar_rules or p in reducer_rules or p in array_rules or p.name == "broadcast_in_dim"):
+        return False
+    condition = lowerable_if.get(p)
+    return condition is None or condition([v.aval for v in eqn.invars], [v.aval for v in eqn.outvars], **eqn.params)
+
+
+def _is_fusible(eqn):
+    p = eqn.primitive
+    return p in scalar_rules or p in reducer_rules or p.name == "broadcast_in_dim"
+
+
+def _loop_shape(eqn):
+    if eqn.primitive in reducer_rules:
+        return eqn.invars[0].aval.shape
+    return eqn.outvars[0].aval.shape
+
+
+class Kernel:
+    """A generated kernel: source text, its input/output variables and how outputs are made."""
+
+    def __init__(self, name, source, inputs, preallocated, returned, parallel):
+        self.name, self.source = name, source
+        self.inputs, self.preallocated, self.returned = inputs, preallocated, returned
+        self.parallel = parallel
+
+
+class _Group:
+    def __init__(self, shape):
+        self.shape = shape
+        self.eqns = []
+        self.defined = set()  # loop-local values
+        self.reduced = set()  # reduction outputs: arrays, complete only after the loop
+
+
+class _Writer:
+    def __init__(self, name, eqns, inputs, outputs):
+        self.name = name
+        self.eqns = eqns
+        self.inputs = inputs
+        self.outputs = outputs
+        self.lines = []
+        self.names = {}  # var -> python name
+        self.arrays = set(inputs)  # vars available as arrays
+        self.scalars = {}  # var -> scalar expression (rank-0 values and literals)
+        self.preallocated = []
+        self.parallel = False
+        self.uses = {}
+        for i, eqn in enumerate(eqns):
+            for v in eqn.invars:
+                if type(v) is not Literal:
+                    self.uses.setdefault(v, set()).add(i)
+        self.index = {id(e): i for i, e in enumerate(eqns)}
+        self.output_set = set(outputs)
+
+    # ------------------------------------------------------------ names and values
+
+    def name_of(self, v):
+        if v not in self.names:
+            self.names[v] = f"v{len(self.names)}"
+        return self.names[v]
+
+    def emit(self, line, depth=1):
+        self.lines.append("    " * depth + line)
+
+    def scalar_of(self, v):
+        """A scalar expression for rank-0 value `v` (outside loops)."""
+        if type(v) is Literal:
+            return literal_code(v.val, v.aval.dtype)
+        if v in self.scalars:
+            return self.scalars[v]
+        # a rank-0 array: read it once
+        name = self.name_of(v) + "_s"
+        self.emit(f"{name} = {self.name_of(v)}[()]")
+        self.scalars[v] = name
+        return name
+
+    def array_of(self, v):
+        """An array name for value `v` (materialising a scalar as a 0-d array)."""
+        if type(v) is not Literal and v in self.arrays:
+            return self.name_of(v)
+        name = f"{self.name_of(v) if type(v) is not Literal else 'lit'}_a{len(self.lines)}"
+        self.emit(f"{name} = np.full((), {self.scalar_of(v)}, {dtype_code(v.aval.dtype)})")
+        return name
+
+    # ------------------------------------------------------------ grouping
+
+    def run(self):
+        group = None
+        for eqn in self.eqns:
+            if _is_fusible(eqn) and _loop_shape(eqn) != ():
+                if group is not None and not self._joins(group, eqn):
+                    self._flush(group)
+                    group = None
+                if group is None:
+                    group = _Group(_loop_shape(eqn))
+                group.eqns.append(eqn)
+                if eqn.primitive in reducer_rules:
+                    group.reduced.update(eqn.outvars)
+                else:
+                    group.defined.update(eqn.outvars)
+                continue
+            if group is not None and self._needs(group, eqn):
+                self._flush(group)
+                group = None
+            if _is_fusible(eqn):
+                self._scalar_eqn(eqn)
+            else:
+                self._array_eqn(eqn)
+        if group is not None:
+            self._flush(group)
+        return self._finish()
+
+    def _needs(self, group, eqn):
+        return any(type(v) is not Literal and (v in group.defined or v in group.reduced) for v in eqn.invars)
+
+    def _joins(self, group, eqn):
+        if _loop_shape(eqn) != group.shape:
+            return False
+        for v in eqn.invars:
+            if type(v) is Literal:
+                continue
+            if v in group.reduced:
+                return False
+            if eqn.primitive.name == "broadcast_in_dim" and v in group.defined and v.aval.shape != group.shape:
+                return False
+        return True
+
+    # ------------------------------------------------------------ rank-0 and array equations
+
+    def _scalar_eqn(self, eqn):
+        if eqn.primitive.name == "broadcast_in_dim":  # () -> ()
+            self.scalars[eqn.outvars[0]] = self.scalar_of(eqn.invars[0])
+            return
+        args = [self.scalar_of(v) for v in eqn.invars]
+        exprs = scalar_rules[eqn.primitive](args, [v.aval for v in eqn.invars], [v.aval for v in eqn.outvars], **eqn.params)
+        for v, expr in zip(eqn.outvars, exprs):
+            name = self.name_of(v) + "_s"
+            self.emit(f"{name} = {expr}")
+            self.scalars[v] = name
+
+    def _array_eqn(self, eqn):
+        args = [self.array_of(v) for v in eqn.invars]
+        exprs = array_rules[eqn.primitive](args, [v.aval for v in eqn.invars], [v.aval for v in eqn.outvars], **eqn.params)
+        for v, expr in zip(eqn.outvars, exprs):
+            self.emit(f"{self.name_of(v)} = {expr}")
+            self.arrays.add(v)
+
+    # ------------------------------------------------------------ loops
+
+    def _escapes(self, group, v):
+        members = {self.index[id(e)] for e in group.eqns}
+        return v in self.output_set or any(i not in members for i in self.uses.get(v, ()))
+
+    def _allocate(self, v, shape, fill=None):
+        name = self.name_of(v)
+        if v in self.output_set and fill is None:
+            self.preallocated.append(v)  # the wrapper passes it in
+        elif fill is None:
+            self.emit(f"{name} = np.empty({tuple(shape)}, {dtype_code(v.aval.dtype)})")
+        else:
+            self.emit(f"{name} = np.full({tuple(shape)}, {fill}, {dtype_code(v.aval.dtype)})")
+        self.arrays.add(v)
+        return name
+
+    def _flush(self, group):
+        shape = group.shape
+        rank = len(shape)
+        size = math.prod(shape)
+        reductions = [e for e in group.eqns if e.primitive in reducer_rules]
+        written = [v for e in group.eqns if e.primitive not in reducer_rules for v in e.outvars if self._escapes(group, v)]
+        broadcasts = any(e.primitive.name == "broadcast_in_dim" and e.invars[0].aval.shape != shape for e in group.eqns)
+        flat = not reductions and not broadcasts and rank > 1
+        idx = ["i"] if flat or rank == 1 else [f"i{d}" for d in range(rank)]
+
+        for v in written:
+            self._allocate(v, shape)
+        trailing = _common_trailing_axes(reductions, rank)
+        for e in reductions:
+            out_shape = e.outvars[0].aval.shape
+            init, _ = reducer_rules[e.primitive]
+            if trailing is None:
+                self._allocate(e.outvars[0], out_shape, fill=init(e.outvars[0].aval.dtype))
+            elif out_shape == ():
+                self._allocate(e.outvars[0], out_shape, fill=None)
+            else:
+                self._allocate(e.outvars[0], out_shape)
+        # reads of operands from outside the loop: rank-0 values as scalars, arrays by index
+        loop_vals = {}
+
+        def read(v):
+            if type(v) is Literal or v.aval.shape == ():
+                return self.scalar_of(v) if (type(v) is Literal or v not in loop_vals) else loop_vals[v]
+            if v not in loop_vals:  # an array element: loaded once per iteration
+                name = f"{self.name_of(v)}_l"
+                self.emit(f"{name} = {self._index(v, idx, flat, size)}", depth)
+                loop_vals[v] = name
+            return loop_vals[v]
+
+        # pre-read rank-0 operands outside the loops
+        for e in group.eqns:
+            for v in e.invars:
+                if (type(v) is Literal or v.aval.shape == ()) and v not in group.defined:
+                    self.scalar_of(v)
+
+        if flat:
+            views = {}
+            for v in {*written, *(u for e in group.eqns for u in e.invars if type(u) is not Literal and u in self.arrays and u.aval.shape == shape)}:
+                views[v] = f"{self.name_of(v)}_f"
+                self.emit(f"{views[v]} = {self.name_of(v)}.reshape({size})")
+            self._flat_views = views
+        loop = "numba.prange" if size >= PARALLEL_MIN_SIZE and (trailing is None or trailing > 0 or not reductions) else "range"
+        if loop == "numba.prange" and reductions and trailing is None:
+            loop = "range"  # accumulating into shared memory from several threads would race
+        self.parallel |= loop == "numba.prange"
+
+        depth = 1
+        n_outer = rank if trailing is None else rank - trailing
+        loop_dims = [size] if flat else list(shape)
+        accs = {}
+        for d, extent in enumerate(loop_dims):
+            if not flat and trailing is not None and d == n_outer:
+                for e in reductions:
+                    acc = f"{self.name_of(e.outvars[0])}_acc"
+                    accs[e] = acc
+                    self.emit(f"{acc} = {reducer_rules[e.primitive][0](_acc_dtype(e))}", depth)
+            self.emit(f"for {idx[d]} in {loop if d == 0 else 'range'}({extent}):", depth)
+            depth += 1
+        if not flat and trailing is not None and n_outer == rank:
+            for e in reductions:
+                accs[e] = f"{self.name_of(e.outvars[0])}_acc"
+                self.emit(f"{accs[e]} = {reducer_rules[e.primitive][0](_acc_dtype(e))}", depth)
+
+        for e in group.eqns:
+            if e.primitive.name == "broadcast_in_dim":
+                src = e.invars[0]
+                if type(src) is Literal or src.aval.shape == ():
+                    loop_vals[e.outvars[0]] = read(src)
+                elif src in loop_vals:  # identity broadcast of a loop value
+                    loop_vals[e.outvars[0]] = loop_vals[src]
+                else:
+                    name = f"{self.name_of(e.outvars[0])}_l"
+                    self.emit(f"{name} = {self._broadcast_read(src, e.params['broadcast_dimensions'], shape, idx)}", depth)
+                    loop_vals[e.outvars[0]] = name
+            elif e.primitive in reducer_rules:
+                _, combine = reducer_rules[e.primitive]
+                x = read(e.invars[0])
+                if e in accs:
+                    self.emit(f"{accs[e]} = {combine(accs[e], _cast(x, e), _acc_dtype(e))}", depth)
+                else:
+                    axes = e.params["axes"]
+                    target = self._reduced_index(e.outvars[0], idx, axes)
+                    self.emit(f"{target} = {combine(target, x, e.outvars[0].aval.dtype)}", depth)
+            else:
+                args = [read(v) for v in e.invars]
+                exprs = scalar_rules[e.primitive](args, [v.aval for v in e.invars], [v.aval for v in e.outvars], **e.params)
+                for v, expr in zip(e.outvars, exprs):
+                    name = f"{self.name_of(v)}_l"
+                    self.emit(f"{name} = {expr}", depth)
+                    loop_vals[v] = name
+        for v in written:
+            target = self._flat_views[v] + "[i]" if flat else f"{self.name_of(v)}[{', '.join(idx)}]"
+            self.emit(f"{target} = {loop_vals[v]}", depth)
+        if accs:
+            store_depth = 1 + n_outer
+            for e, acc in accs.items():
+                out = e.outvars[0]
+                target = f"{self.name_of(out)}[{', '.join(idx[:n_outer])}]" if n_outer else f"{self.name_of(out)}[()]"
+                self.emit(f"{target} = {dtype_code(out.aval.dtype)}({acc})", store_depth)
+        self._flat_views = {}
+
+    def _index(self, v, idx, flat, size):
+        if flat:
+            return f"{self._flat_views[v]}[i]"
+        return f"{self.name_of(v)}[{', '.join(idx)}]"
+
+    def _broadcast_read(self, src, dims, shape, idx):
+        parts = [idx[d] if n != 1 or shape[d] == 1 else "0" for n, d in zip(src.aval.shape, dims)]
+        return f"{self.name_of(src)}[{', '.join(parts)}]"
+
+    def _reduced_index(self, out, idx, axes):
+        kept = [i for d, i in enumerate(idx) if d not in axes]
+        return f"{self.name_of(out)}[{', '.join(kept) if kept else '()'}]"
+
+    # ------------------------------------------------------------ the function
+
+    def _finish(self):
+        returned = [v for v in self.outputs if v not in self.preallocated]
+        body = []
+        for v in returned:
+            if type(v) is not Literal and v in self.arrays:
+                continue
+            # a rank-0 scalar or literal output: return it as a 0-d array
+            name = f"{self.name_of(v) if type(v) is not Literal else 'lit'}_out{len(self.lines)}"
+            self.emit(f"{name} = np.full((), {self.scalar_of(v)}, {dtype_code(v.aval.dtype)})")
+            self.names.setdefault(v, name) if type(v) is Literal else None
+            body.append((v, name))
+        out_names = []
+        rename = dict(body)
+        for v in returned:
+            out_names.append(rename.get(v, self.name_of(v) if type(v) is not Literal else None))
+        params = [self.name_of(v) for v in self.inputs] + [self.name_of(v) for v in self.preallocated]
+        ret = f"({', '.join(out_names)},)" if out_names else "0"
+        head = f"def {self.name}({', '.join(params)}):"
+        source = "\n".join([head, *self.lines, f"    return {ret}"])
+        return Kernel(self.name, source, self.inputs, self.preallocated, returned, self.parallel)
+
+
+def _common_trailing_axes(reductions, rank):
+    """The number of trailing axes every reduction reduces, if they all reduce exactly the
+    same trailing axes (then each accumulates in a scalar); else None."""
+    if not reductions:
+        return 0
+    axes = {tuple(sorted(e.params["axes"])) for e in reductions}
+    if len(axes) != 1:
+        return None
+    (ax,) = axes
+    return len(ax) if ax == tuple(range(rank - len(ax), rank)) else None
+
+
+def _acc_dtype(eqn):
+    """Accumulate float16/float32 sums in float64 (more accurate than NumPy's pairwise sum)."""
+    dtype = eqn.outvars[0].aval.dtype
+    if eqn.primitive.name in ("reduce_sum", "reduce_prod") and dtype.kind == "f" and dtype.itemsize < 8:
+        return np.dtype(np.float64)
+    return dtype
+
+
+def _cast(x, eqn):
+    acc = _acc_dtype(eqn)
+    return x if acc == eqn.outvars[0].aval.dtype else f"{dtype_code(acc)}({x})"
+
+
+def write_kernel(name, eqns, inputs, outputs):
+    """The Kernel computing `outputs` from `inputs` with `eqns` (all lowerable)."""
+    writer = _Writer(name, eqns, inputs, outputs)
+    writer._flat_views = {}
+    return writer.run()

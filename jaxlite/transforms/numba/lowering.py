@@ -1,0 +1,52 @@
+"""The lowering registries the Numba code generator reads; jaxlite.lax fills them beside its
+primitives (lax/numba_lowerings.py), as it does the derivative and batching rules.
+
+- scalar_rules[prim](args, in_avals, out_avals, **params) -> one expression per result, for
+  elementwise primitives: the code generator fuses these into loops. `args` are the operands'
+  scalar expressions; an expression must have exactly the result's dtype.
+- reducer_rules[prim] = (init(dtype) -> expression, combine(acc, x, dtype) -> expression) for
+  reductions over `axes`, fused at the end of an elementwise chain.
+- array_rules[prim](args, in_avals, out_avals, **params) -> one expression per result, each an
+  array of the result's shape and dtype, C-contiguous and not aliasing an operand (it may be
+  written to). Used for everything else that Numba can run (matmul, reshapes, ...).
+
+- lowerable_if[prim](in_avals, out_avals, **params) -> bool limits a rule to the cases it
+  handles (e.g. dot_general: 2-d float products).
+
+A primitive in none of these (or whose condition fails) runs with NumPy between compiled
+kernels.
+"""
+
+import numpy as np
+
+__all__ = ["scalar_rules", "reducer_rules", "array_rules", "lowerable_if", "literal_code", "dtype_code"]
+
+scalar_rules = {}
+reducer_rules = {}
+array_rules = {}
+lowerable_if = {}
+
+
+def dtype_code(dtype):
+    """The Numba-visible name of a dtype's scalar type: np.float32, np.bool_, ..."""
+    dtype = np.dtype(dtype)
+    return "np.bool_" if dtype.kind == "b" else f"np.{dtype.name}"
+
+
+def literal_code(value, dtype):
+    """A constant of exactly `dtype` in generated code."""
+    dtype = np.dtype(dtype)
+    value = np.asarray(value, dtype)[()]
+    if dtype.kind == "b":
+        return "True" if value else "False"
+    if dtype.kind == "c":
+        return f"{dtype_code(dtype)}(complex({literal_code(value.real, value.real.dtype)}, {literal_code(value.imag, value.imag.dtype)}))"
+    if dtype.kind == "f":
+        if np.isnan(value):
+            text = "np.nan"
+        elif np.isinf(value):
+            text = "np.inf" if value > 0 else "-np.inf"
+        else:
+            text = repr(float(value))
+        return f"{dtype_code(dtype)}({text})"
+    return f"{dtype_code(dtype)}({int(value)})"

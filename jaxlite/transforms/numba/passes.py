@@ -1,0 +1,116 @@
+"""Jaxpr passes run before code generation: inlining of nested jit calls, scalar literal
+folding, common-subexpression elimination and dead-code elimination."""
+
+import numpy as np
+
+from ...core import Eqn, Jaxpr, Literal, Var
+from ..jaxpr_util import dce_jaxpr
+
+__all__ = ["optimize", "inline_calls", "fold_literals", "simplify_reshapes", "cse"]
+
+
+def optimize(jaxpr):
+    return dce_jaxpr(cse(simplify_reshapes(fold_literals(inline_calls(jaxpr)))))
+
+
+def _substitute(v, env):
+    return env.get(v, v) if type(v) is not Literal else v
+
+
+def inline_calls(jaxpr):
+    """Replace each `jit` equation by the equations of its jaxpr (nested jit is inlined)."""
+    if not any(e.primitive.name == "jit" for e in jaxpr.eqns):
+        return jaxpr
+    eqns, env = [], {}
+    for eqn in jaxpr.eqns:
+        invars = [_substitute(v, env) for v in eqn.invars]
+        if eqn.primitive.name != "jit":
+            eqns.append(Eqn(eqn.primitive, invars, eqn.outvars, eqn.params))
+            continue
+        inner = inline_calls(eqn.params["jaxpr"])
+        inner_env = dict(zip(inner.invars, invars))
+        for e in inner.eqns:
+            outs = [Var(v.aval) for v in e.outvars]
+            inner_env.update(zip(e.outvars, outs))
+            eqns.append(Eqn(e.primitive, [_substitute(v, inner_env) for v in e.invars], outs, e.params))
+        for v, inner_out in zip(eqn.outvars, inner.outvars):
+            env[v] = _substitute(inner_out, inner_env)
+    outvars = [_substitute(v, env) for v in jaxpr.outvars]
+    return Jaxpr(jaxpr.constvars, jaxpr.invars, outvars, eqns)
+
+
+def fold_literals(jaxpr):
+    """Evaluate single-result equations whose operands are all literals into a literal (a
+    Python scalar `x * 2` traced as `mul 3.0 2.0` costs nothing at run time)."""
+    eqns, env = [], {}
+    for eqn in jaxpr.eqns:
+        invars = [_substitute(v, env) for v in eqn.invars]
+        out = eqn.outvars[0] if len(eqn.outvars) == 1 else None
+        if (invars and all(type(v) is Literal for v in invars) and not eqn.primitive.multiple_results
+                and out.aval.shape == () and eqn.primitive.impl is not None):
+            with np.errstate(all="ignore"):
+                value = eqn.primitive.impl(*[np.asarray(v.val, v.aval.dtype) for v in invars], **eqn.params)
+            env[out] = Literal(np.asarray(value, out.aval.dtype)[()], out.aval)
+            continue
+        eqns.append(Eqn(eqn.primitive, invars, eqn.outvars, eqn.params))
+    return Jaxpr(jaxpr.constvars, jaxpr.invars, [_substitute(v, env) for v in jaxpr.outvars], eqns)
+
+
+def _key_of(v):
+    if type(v) is Literal:
+        return ("lit", repr(v.val), v.aval.dtype.str)
+    return v
+
+
+def _params_key(params):
+    try:
+        key = tuple(sorted(params.items()))
+        hash(key)
+        return key
+    except TypeError:
+        return None  # unhashable params (a jaxpr, a function): never merged
+
+
+def cse(jaxpr):
+    """Merge equations that apply the same primitive with the same params to the same operands."""
+    eqns, env, seen = [], {}, {}
+    for eqn in jaxpr.eqns:
+        invars = [_substitute(v, env) for v in eqn.invars]
+        params = _params_key(eqn.params)
+        key = None if params is None else (eqn.primitive, tuple(_key_of(v) for v in invars), params)
+        if key is not None and key in seen:
+            env.update(zip(eqn.outvars, seen[key]))
+            continue
+        if key is not None:
+            seen[key] = eqn.outvars
+        eqns.append(Eqn(eqn.primitive, invars, eqn.outvars, eqn.params))
+    return Jaxpr(jaxpr.constvars, jaxpr.invars, [_substitute(v, env) for v in jaxpr.outvars], eqns)
+
+
+_RESHAPES = ("reshape", "squeeze")
+
+
+def simplify_reshapes(jaxpr):
+    """A reshape (or squeeze) of a reshape reads the original array; a reshape to the same
+    shape is the array itself."""
+    eqns, env, source = [], {}, {}  # source: reshape output -> the array it reshapes
+    for eqn in jaxpr.eqns:
+        invars = [_substitute(v, env) for v in eqn.invars]
+        if eqn.primitive.name in _RESHAPES and type(invars[0]) is not Literal:
+            (out,) = eqn.outvars
+            origin = source.get(invars[0], invars[0])
+            if origin.aval.shape == out.aval.shape:
+                env[out] = origin
+                continue
+            reshape = next(e for e in _reshape_eqns(eqn, origin, out))
+            source[out] = origin
+            eqns.append(reshape)
+            continue
+        eqns.append(Eqn(eqn.primitive, invars, eqn.outvars, eqn.params))
+    return Jaxpr(jaxpr.constvars, jaxpr.invars, [_substitute(v, env) for v in jaxpr.outvars], eqns)
+
+
+def _reshape_eqns(eqn, origin, out):
+    from ...core import primitive_by_name
+
+    yield Eqn(primitive_by_name("reshape"), [origin], [out], {"new_sizes": tuple(out.aval.shape)})
