@@ -9,7 +9,6 @@ from ._custom_derivatives import checkpoint, custom_jvp, custom_vjp, remat
 from ._autodiff import grad, hessian, jacfwd, jacrev, jvp, linearize, value_and_grad, vjp
 from ._vmap import vmap
 from ._jit import jit
-from . import config as _config_module
 from .config import config
 from ._make_jaxpr import ShapeDtypeStruct, make_jaxpr
 from .core import (

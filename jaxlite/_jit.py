@@ -9,7 +9,8 @@ recorded as one `jit` equation (the compiler inlines nested ones).
 
 import functools
 
-from . import config, tree_util
+from . import tree_util
+from .config import log_compile
 from ._api_util import abstractify, flatten_call, fun_name, normalize_static
 from .core import Array, current_trace, trace_to_jaxpr, wrap
 from .transforms.jaxpr_util import closure_convert
@@ -42,7 +43,7 @@ class Lowered:
         self.jaxpr, self.consts, self.name = jaxpr, consts, name
 
     def compile(self):
-        from .transforms.numba import compile_jaxpr
+        from .transforms.numba.compiler import compile_jaxpr
 
         return compile_jaxpr(self.jaxpr, self.name)
 
@@ -92,7 +93,7 @@ class JittedFunction:
     def _get_traced(self, signature, flat_fun, out_store):
         traced = self._cache.get(signature)
         if traced is None:
-            config.log_compile(self._name, signature, self._last_signature)
+            log_compile(self._name, signature, self._last_signature)
             closed = trace_to_jaxpr(flat_fun, list(signature[1]), f"jit({self._name})")
             jaxpr, consts = closure_convert(closed)
             traced = self._cache[signature] = _Traced(jaxpr, consts, out_store["tree"])
@@ -123,7 +124,7 @@ class JittedFunction:
         return tree_util.tree_unflatten(traced.out_tree, outs)
 
     def _remember_fast(self, args, traced):
-        from .transforms.numba import compile_jaxpr
+        from .transforms.numba.compiler import compile_jaxpr
 
         key = tuple((a._value.shape, a._value.dtype) for a in args)
         consts = [c._value if type(c) is Array else c for c in traced.consts]

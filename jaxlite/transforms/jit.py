@@ -31,7 +31,7 @@ def call_jit(jaxpr, args, name):
 
 
 def _impl(*args, jaxpr, name):
-    from .numba import compile_jaxpr  # the backend, imported when first needed
+    from .numba.compiler import compile_jaxpr  # imports Numba on first use
 
     return compile_jaxpr(jaxpr, name)(*args)
 

@@ -19,13 +19,13 @@ import llvmlite
 import numba
 import numpy as np
 
-from ... import config as _config
+from ...config import config
 
 __all__ = ["load_module", "cache_dir"]
 
 
 def cache_dir():
-    return _config.config.jaxlite_cache_dir
+    return config.jaxlite_cache_dir
 
 
 def _key(source, codegen_version):

@@ -1,0 +1,163 @@
+"""Compile a jaxpr into a Python module of numba.njit kernels and a wrapper.
+
+The jaxpr is optimised (passes.py), cut into runs of equations that have a lowering (each
+becomes one kernel, codegen.py) and single equations that do not (run by their NumPy impl
+between kernels), and written as the source of one module, cached on disk (cache.py). The
+module's `run(*inputs)` allocates outputs, makes inputs C-contiguous and calls the pieces.
+"""
+
+import weakref
+
+from ...core import Literal
+from .cache import load_module
+from .codegen import is_lowerable, write_kernel
+from .lowering import dtype_code, literal_code
+from .passes import optimize
+
+__all__ = ["compile_jaxpr", "Executable"]
+
+CODEGEN_VERSION = "1"
+
+
+class Executable:
+    """A compiled jaxpr: call it with NumPy arrays; `as_text()` shows what runs."""
+
+    def __init__(self, run, source, fallbacks, jaxpr):
+        self.run = run
+        self.source = source
+        self.fallbacks = fallbacks  # equations run by NumPy
+        self.jaxpr = jaxpr  # after the passes
+
+    def __call__(self, *args):
+        return self.run(*args)
+
+    def as_text(self):
+        text = f"# optimised jaxpr\n{self.jaxpr}\n\n# generated code\n{self.source}"
+        if self.fallbacks:
+            names = ", ".join(sorted({e.primitive.name for e in self.fallbacks}))
+            text += f"\n\n# run by NumPy between compiled kernels (no Numba lowering yet): {names}"
+        return text
+
+
+_COMPILED = weakref.WeakKeyDictionary()  # jaxpr -> Executable
+_BY_SOURCE = {}  # module source -> Executable: equal programs share compiled code
+
+
+def compile_jaxpr(jaxpr, name="jit"):
+    executable = _COMPILED.get(jaxpr)
+    if executable is None:
+        executable = _COMPILED[jaxpr] = _compile(jaxpr, name)
+    return executable
+
+
+def _segments(eqns):
+    """Runs of lowerable equations (lists) and single unlowerable ones (Eqn)."""
+    out, run = [], []
+    for eqn in eqns:
+        if is_lowerable(eqn):
+            run.append(eqn)
+            continue
+        if run:
+            out.append(run)
+            run = []
+        out.append(eqn)
+    if run:
+        out.append(run)
+    return out
+
+
+def _is_var(v):
+    return type(v) is not Literal
+
+
+def _compile(jaxpr, name):
+    jaxpr = optimize(jaxpr)
+    segments = _segments(jaxpr.eqns)
+    later_uses = _later_uses(segments, jaxpr.outvars)
+    names = {}
+
+    def nm(v):
+        if v not in names:
+            names[v] = f"x{len(names)}"
+        return names[v]
+
+    kernels, fallbacks, run_lines = [], [], []
+    inputs = [nm(v) for v in jaxpr.invars]
+    for v in jaxpr.invars:
+        if v.aval.ndim:
+            run_lines.append(f"    if not {nm(v)}.flags.c_contiguous: {nm(v)} = np.ascontiguousarray({nm(v)})")
+        else:  # NumPy scalars become 0-d arrays
+            run_lines.append(f"    {nm(v)} = np.asarray({nm(v)})")
+    for k, seg in enumerate(segments):
+        if isinstance(seg, list):
+            defined = {v for e in seg for v in e.outvars}
+            used = []
+            for e in seg:
+                for v in e.invars:
+                    if _is_var(v) and v not in defined and v not in used:
+                        used.append(v)
+            outs = [v for v in dict.fromkeys(v for e in seg for v in e.outvars) if v in later_uses[k]]
+            kernel = write_kernel(f"kernel_{k}", seg, used, outs)
+            kernels.append(kernel)
+            for v in kernel.preallocated:
+                shape, dtype = v.aval.shape, dtype_code(v.aval.dtype)
+                run_lines.append(f"    {nm(v)} = np.empty({tuple(shape)}, {dtype})")
+            args = [nm(v) for v in used] + [nm(v) for v in kernel.preallocated]
+            targets = "".join(f"{nm(v)}, " for v in kernel.returned)
+            call = f"kernel_{k}({', '.join(args)})"
+            run_lines.append(f"    {targets} = {call}" if targets else f"    {call}")
+        else:
+            fallbacks.append(seg)
+            args = [nm(v) if _is_var(v) else f"np.asarray({literal_code(v.val, v.aval.dtype)})" for v in seg.invars]
+            targets = "".join(f"{nm(v)}, " for v in seg.outvars)
+            run_lines.append(f"    {targets} = numpy_eqn_{k}({', '.join(args)})")
+    results, seen = [], set()
+    for v in jaxpr.outvars:
+        if not _is_var(v):
+            results.append(f"np.full((), {literal_code(v.val, v.aval.dtype)})")
+        elif v in seen or v in jaxpr.invars:
+            results.append(f"{nm(v)}.copy()")  # outputs never alias inputs or each other
+        else:
+            results.append(nm(v))
+            seen.add(v)
+    run_lines.append(f"    return [{', '.join(results)}]")
+
+    parts = ["import numpy as np", "import numba", ""]
+    for kernel in kernels:
+        flags = "cache=True, error_model='numpy', nogil=True" + (", parallel=True" if kernel.parallel else "")
+        parts += ["", f"@numba.njit({flags})", kernel.source, ""]
+    parts += ["", f"def run({', '.join(inputs)}):", *run_lines, ""]
+    source = "\n".join(parts)
+
+    cached = _BY_SOURCE.get(source)
+    if cached is not None:
+        return cached
+    fallback_fns = {f"numpy_eqn_{k}": _numpy_runner(seg) for k, seg in enumerate(segments) if not isinstance(seg, list)}
+    module = load_module(source, CODEGEN_VERSION, fallback_fns)
+    executable = _BY_SOURCE[source] = Executable(module.run, source, fallbacks, jaxpr)
+    return executable
+
+
+def _later_uses(segments, outvars):
+    """For each segment, the variables used by later segments or as outputs."""
+    result = [None] * len(segments)
+    live = {v for v in outvars if _is_var(v)}
+    for k in range(len(segments) - 1, -1, -1):
+        result[k] = set(live)
+        seg = segments[k]
+        for e in seg if isinstance(seg, list) else [seg]:
+            live.update(v for v in e.invars if _is_var(v))
+    return result
+
+
+def _numpy_runner(eqn):
+    import numpy as np
+
+    prim, params = eqn.primitive, eqn.params
+
+    def run(*args):
+        with np.errstate(all="ignore"):
+            out = prim.impl(*args, **params)
+        return tuple(np.asarray(o) for o in out) if prim.multiple_results else (np.asarray(out),)
+
+    return run
