@@ -22,16 +22,22 @@ def get_aval(x):
 
 
 class StagingTracer(Tracer):
-    __slots__ = ("_aval", "var")
+    __slots__ = ("_aval", "var", "_known")
 
-    def __init__(self, trace, var):
+    def __init__(self, trace, var, known=None):
         self._trace = trace
         self.var = var
         self._aval = var.aval
+        self._known = known  # the value of a lifted constant, until an update rebinds the tracer
 
     @property
     def aval(self):
         return self._aval
+
+    def to_concrete_value(self):
+        if not self._trace.alive:
+            raise self._leaked_error()
+        return self._known
 
 
 class StagingTrace(Trace):
@@ -51,7 +57,8 @@ class StagingTrace(Trace):
         return StagingTracer(self, var)
 
     def lift(self, x):
-        return StagingTracer(self, self.to_atom(x))
+        known = x.to_concrete_value() if isinstance(x, Tracer) else np.asarray(x._value if type(x) is Array else x)
+        return StagingTracer(self, self.to_atom(x), known)
 
     def to_atom(self, x):
         """The Var or Literal that stands for operand `x` in this trace's jaxpr."""

@@ -242,6 +242,8 @@ class Tracer:
 
     def _become(self, other, what):
         """Rebind this tracer to `other`'s value: how in-place updates are functionalized."""
+        if _outer_or_concrete(other, self._trace):
+            other = self._trace.lift(other)  # e.g. a JVP update with zero tangents: the parent's value
         if type(other) is not type(self) or other._trace is not self._trace:
             raise TypeError(
                 f"{what} on {self._where()} from an enclosing transform is not supported; "
@@ -253,6 +255,18 @@ class Tracer:
 
     def __repr__(self):
         return f"Traced<{self.aval.str_short()}>with<{self._trace.description}>"
+
+
+def _outer_or_concrete(x, trace):
+    """Whether `x` is concrete or a tracer of one of `trace`'s ancestors."""
+    if not isinstance(x, Tracer):
+        return True
+    parent = trace.parent
+    while parent is not None:
+        if x._trace is parent:
+            return True
+        parent = parent.parent
+    return False
 
 
 def lift_to_current_trace(x):

@@ -10,7 +10,7 @@ import operator
 from .. import dtypes, lax
 from ..core import Array, Tracer, to_numpy, wrap
 from . import _contractions, _index_functions, _indexing, _manipulation, _rearranging, _reductions, _sorting, _ufuncs
-from ._base import convert
+from ._base import convert, fresh
 
 __all__ = ["install"]
 
@@ -128,21 +128,28 @@ def _transpose(self, *axes):
     return _manipulation.transpose(self, axes or None)
 
 
+# astype, copy and flatten make new arrays: under a transform they are values of the current
+# trace (`fresh`), so item assignment on them is recorded even when `self` is concrete.
+
+
 def _astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True, *, device=None):
     if isinstance(self, Tracer):
         dtype = dtypes.canonicalize_dtype(dtype)
-        return convert(self, dtype) if self.dtype != dtype else lax.copy(self) if copy else self
-    return wrap(self._value.astype(dtype, order=order, casting=casting, copy=copy))
+        return fresh(convert(self, dtype)) if self.dtype != dtype else fresh(lax.copy(self)) if copy else self
+    out = self._value.astype(dtype, order=order, casting=casting, copy=copy)
+    return self if out is self._value else fresh(wrap(out))
 
 
 def _copy(self, order="C"):
     if isinstance(self, Tracer):
-        return lax.copy(self)
-    return wrap(self._value.copy(order=order))
+        return fresh(lax.copy(self))
+    return fresh(wrap(self._value.copy(order=order)))
 
 
 def _flatten(self, order="C"):
-    return _manipulation.ravel(self, order=order) if isinstance(self, Tracer) else wrap(self._value.flatten(order))
+    if isinstance(self, Tracer):
+        return fresh(_manipulation.ravel(self, order=order))
+    return fresh(wrap(self._value.flatten(order)))
 
 
 def _sort(self, axis=-1, kind=None, order=None, *, stable=None):

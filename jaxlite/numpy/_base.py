@@ -11,10 +11,10 @@ import numpy as np
 
 from .. import dtypes, lax
 from ..core import Array, ConcretizationTypeError, Tracer, TracerArrayConversionError, concrete_or_error
-from ..core import current_trace, to_numpy, wrap
+from ..core import current_trace, lift_to_current_trace, to_numpy, wrap
 
 __all__ = [
-    "Array", "Tracer", "wrap", "to_numpy", "tracing", "python_scalar_types",
+    "Array", "Tracer", "wrap", "to_numpy", "tracing", "python_scalar_types", "fresh",
     # operands
     "has_tracer", "operand", "operands", "array_operand",
     # static arguments
@@ -41,6 +41,22 @@ def tracing():
     return current_trace() is not None
 
 
+def fresh(x):
+    """`x` (an array, or a tuple of them) that a creation function just made, as a value of
+    the current trace, so that item assignment on it is recorded: `y = zeros(3); y[0] = t`
+    works under every transform. Eagerly, and for the current trace's own tracers, `x` itself."""
+    trace = current_trace()
+    if trace is None:
+        return x
+    if type(x) is tuple:
+        return tuple(map(fresh, x))
+    if isinstance(x, Tracer) and x._trace is trace:
+        return x
+    if type(x) is np.ndarray:
+        x = wrap(x)
+    return lift_to_current_trace(x) if isinstance(x, Array) else x  # Arrays and tracers
+
+
 # ---------------------------------------------------------------- operands
 
 
@@ -65,9 +81,9 @@ def operand(x, fname, argname="x"):
     if isinstance(x, (Tracer, Array, np.ndarray, np.generic)) or type(x) in python_scalar_types:
         return x
     if isinstance(x, (list, tuple)):
-        from ._creation import asarray  # creation builds on this module
+        from ._creation import _convert  # creation builds on this module
 
-        return asarray(x)
+        return _convert(fname, x, None, None, None)
     if hasattr(x, "__array__") or hasattr(x, "__array_interface__"):
         return np.asarray(x)
     if isinstance(x, python_scalar_types):  # subclasses such as IntEnum or numpy-like bools

@@ -4,8 +4,9 @@ Eagerly each function calls NumPy and wraps its result. Under a transform the re
 composition of lax primitives (iota, broadcast_in_dim, select_n, arithmetic, concatenate);
 arguments that decide a shape must then be concrete, while values (`fill_value`, the `v` of
 `diag`, the elements of a list given to `array`) may be traced. Every result is strongly
-typed, as NumPy arrays are, even when built from Python scalars. The ranges (arange,
-linspace, ...) are in _ranges.
+typed, as NumPy arrays are, even when built from Python scalars. Under a transform each
+result is a value of the current trace (`fresh`), so `y = zeros(3); y[0] = x` is recorded as
+an update. The ranges (arange, linspace, ...) are in _ranges.
 """
 
 import itertools
@@ -14,11 +15,11 @@ import math
 import numpy as np
 
 from .. import dtypes, lax
-from ..core import Array, Tracer, concrete_or_error, to_numpy, wrap
+from ..core import Array, Tracer, concrete_or_error, current_trace, to_numpy, wrap
 from ..core.array import CPU
 from ._base import (
-    NUMPY_ERRORS, broadcast_to_shape, cast_scalar, dtype_arg, eager, filled, has_tracer, numpy_error, operand,
-    shape_of, static_int, tracing, where_scalar,
+    NUMPY_ERRORS, broadcast_to_shape, cast_scalar, dtype_arg, eager, filled, fresh, has_tracer, numpy_error,
+    operand, shape_of, static_int, tracing, where_scalar,
 )
 
 __all__ = [
@@ -180,23 +181,25 @@ def asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
     """`a` as an array: an Array or ndarray is shared, not copied, unless a copy is needed
     (a dtype change) or asked for (copy=True); copy=False refuses to copy."""
     if type(a) is Array and dtype is None and copy is None and order is None and device is None and like is None:
-        return a
+        return a if current_trace() is None else fresh(a)
     _check("asarray", order, device=device, like=like)
-    return _convert("asarray", a, dtype, copy, order)
+    return fresh(_convert("asarray", a, dtype, copy, order))
 
 
 def asanyarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
     _check("asanyarray", order, device=device, like=like)
-    return _convert("asanyarray", a, dtype, copy, order)
+    return fresh(_convert("asanyarray", a, dtype, copy, order))
 
 
 def array(object, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, ndmax=0, like=None):
     """A new array from `object` (shared instead of copied only if copy=None or False)."""
     _check("array", order, like=like)
-    return _convert("array", object, dtype, copy, order, ndmin, ndmax)
+    return fresh(_convert("array", object, dtype, copy, order, ndmin, ndmax))
 
 
 def _convert(fname, obj, dtype, copy, order, ndmin=0, ndmax=0):
+    """`obj` as an array. (Not yet a value of the current trace: _base.operand converts list
+    arguments with this, and they must stay concrete for the functions that need values.)"""
     dtype = dtype_arg(dtype, fname)
     if isinstance(obj, Tracer):
         return _from_tracer(fname, obj, dtype, copy, ndmin)
@@ -214,16 +217,16 @@ def copy(a, order="K", subok=False):
     """A copy of `a`, never sharing memory with it."""
     _check("copy", order)
     if isinstance(a, Tracer) or (isinstance(a, (list, tuple)) and tracing() and has_tracer(a)):
-        return _convert("copy", a, None, True, order)
-    return _checked("copy", eager("copy", lambda: np.copy(to_numpy(a), order=order)))
+        return fresh(_convert("copy", a, None, True, order))
+    return fresh(_checked("copy", eager("copy", lambda: np.copy(to_numpy(a), order=order))))
 
 
 def from_dlpack(x, /, *, device=None, copy=None):
     """An array from any object with `__dlpack__` (shared unless copy=True)."""
     _check("from_dlpack", device=device)
     if isinstance(x, Tracer):
-        return lax.copy(x) if copy else x
-    return _checked("from_dlpack", eager("from_dlpack", lambda: np.from_dlpack(to_numpy(x), copy=copy)))
+        return fresh(lax.copy(x) if copy else x)
+    return fresh(_checked("from_dlpack", eager("from_dlpack", lambda: np.from_dlpack(to_numpy(x), copy=copy))))
 
 
 # ---------------------------------------------------------------- filled arrays
@@ -239,7 +242,7 @@ def _constant(fname, shape, dtype, order, device, like):
     _check(fname, order, _ORDERS_CF, device, like)
     if not tracing():
         return wrap(_EAGER_FILLED[fname](shape, dtype, order))
-    return filled(shape, _FILL_VALUE[fname], dtype)
+    return fresh(filled(shape, _FILL_VALUE[fname], dtype))
 
 
 def zeros(shape, dtype=None, order="C", *, device=None, like=None):
@@ -277,7 +280,7 @@ def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
             return _checked("full", np.full(shape, to_numpy(fill_value), dtype, order))
         except NUMPY_ERRORS as error:
             raise numpy_error(error, "full") from None
-    return _traced_fill("full", shape, fill_value, dtype)
+    return fresh(_traced_fill("full", shape, fill_value, dtype))
 
 
 def _like(fname, a, fill_value, dtype, order, shape, device):
@@ -293,7 +296,7 @@ def _like(fname, a, fill_value, dtype, order, shape, device):
     a = operand(a, fname, "a")
     dtype = dtypes.dtype_and_weak(a)[0] if dtype is None else dtype
     shape = tuple(shape_of(a)) if shape is None else shape
-    return _traced_fill(fname, shape, fill_value, dtype)
+    return fresh(_traced_fill(fname, shape, fill_value, dtype))
 
 
 def zeros_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
@@ -324,7 +327,7 @@ def _eye(fname, n, m, k, dtype, select, order="C"):
     if not tracing():
         numpy_fn = np.eye if select is lax.eq else np.tri
         return wrap(numpy_fn(n, m, k, dtype, order=order) if order != "C" else numpy_fn(n, m, k, dtype))
-    return lax.convert_element_type(select(_offsets(n, m), np.int64(k)), dtype)
+    return fresh(lax.convert_element_type(select(_offsets(n, m), np.int64(k)), dtype))
 
 
 def eye(N, M=None, k=0, dtype=float, order="C", *, device=None, like=None):
@@ -353,7 +356,7 @@ def _triangle(fname, m, k, keep):
     rows, cols = m.shape[-2:] if m.ndim > 1 else m.shape * 2
     shape = np.broadcast_shapes((rows, cols), m.shape)
     mask = _expand(keep(_offsets(rows, cols), np.int64(k)), shape)
-    return where_scalar(mask, _expand(m, shape), 0)
+    return fresh(where_scalar(mask, _expand(m, shape), 0))
 
 
 def tril(m, k=0):
@@ -395,7 +398,7 @@ def diag(v, k=0):
     v = _strong(operand(v, "diag", "v"))
     if v.ndim not in (1, 2):
         raise ValueError(f"diag(): input must be 1- or 2-d, got shape {tuple(v.shape)}")
-    return _diag_matrix(v, k) if v.ndim == 1 else _diagonal(v, k)
+    return fresh(_diag_matrix(v, k) if v.ndim == 1 else _diagonal(v, k))
 
 
 def diagflat(v, k=0):
@@ -404,7 +407,7 @@ def diagflat(v, k=0):
     if not tracing():
         return _checked("diagflat", eager("diagflat", lambda: np.diagflat(to_numpy(v), k)))
     v = _strong(operand(v, "diagflat", "v"))
-    return _diag_matrix(lax.reshape(v, (math.prod(v.shape),)), k)
+    return fresh(_diag_matrix(lax.reshape(v, (math.prod(v.shape),)), k))
 
 
 def vander(x, N=None, increasing=False):
@@ -421,7 +424,7 @@ def vander(x, N=None, increasing=False):
     if cols > 1:
         powers = lax.cumprod(lax.broadcast_in_dim(_strong(x, dtype), (n, cols - 1), (0,)), axis=1)
         out = lax.concatenate([out, powers], 1)
-    return out if increasing else lax.rev(out, (1,))
+    return fresh(out if increasing else lax.rev(out, (1,)))
 
 
 # ---------------------------------------------------------------- grids
@@ -446,7 +449,7 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
     for x, axis in zip(xs, axes):
         shape = [size if d == axis or not sparse else 1 for d, size in enumerate(full_shape)]
         grids.append(lax.broadcast_in_dim(x, shape, (axis,)))
-    return tuple(grids)
+    return fresh(tuple(grids))
 
 
 def indices(dimensions, dtype=int, sparse=False):
@@ -461,13 +464,13 @@ def indices(dimensions, dtype=int, sparse=False):
         out = eager("indices", lambda: np.indices(dims, dtype, sparse))
         return tuple(map(wrap, out)) if sparse else wrap(out)
     if sparse:
-        return tuple(
+        return fresh(tuple(
             lax.broadcasted_iota(dtype, [n if d == i else 1 for d, n in enumerate(dims)], i) for i, _ in enumerate(dims)
-        )
+        ))
     if not dims:
-        return filled((0,), 0, dtype)
+        return fresh(filled((0,), 0, dtype))
     rows = [lax.broadcasted_iota(dtype, (1, *dims), i + 1) for i in range(len(dims))]
-    return rows[0] if len(rows) == 1 else lax.concatenate(rows, 0)
+    return fresh(rows[0] if len(rows) == 1 else lax.concatenate(rows, 0))
 
 
 def fromfunction(function, shape, *, dtype=float, like=None, **kwargs):
@@ -479,7 +482,7 @@ def fromfunction(function, shape, *, dtype=float, like=None, **kwargs):
         grids = [wrap(g) for g in np.indices(shape, dtype)]
     else:
         grids = [lax.broadcasted_iota(dtype, shape, i) for i in range(len(shape))]
-    return function(*grids, **kwargs)
+    return fresh(function(*grids, **kwargs))
 
 
 # ---------------------------------------------------------------- from buffers and iterables
@@ -490,7 +493,7 @@ def frombuffer(buffer, dtype=float, count=-1, offset=0, *, like=None):
     _check("frombuffer", like=like)
     buffer = to_numpy(concrete_or_error(buffer, "frombuffer", "buffer"))
     dtype = dtype_arg(dtype, "frombuffer", dtypes.float64)
-    return _checked("frombuffer", eager("frombuffer", lambda: np.frombuffer(buffer, dtype, count, offset)))
+    return fresh(_checked("frombuffer", eager("frombuffer", lambda: np.frombuffer(buffer, dtype, count, offset))))
 
 
 def fromiter(iter, dtype, count=-1, *, like=None):
@@ -505,8 +508,8 @@ def fromiter(iter, dtype, count=-1, *, like=None):
     if 0 <= count != len(items):
         raise ValueError(f"fromiter(): iterator too short: expected {count} items but it had only {len(items)}")
     if not any(isinstance(item, Tracer) for item in items):
-        return _checked("fromiter", eager("fromiter", lambda: np.fromiter(items, dtype)))
-    return _from_nested("fromiter", items, dtype, None)
+        return fresh(_checked("fromiter", eager("fromiter", lambda: np.fromiter(items, dtype))))
+    return fresh(_from_nested("fromiter", items, dtype, None))
 
 
 def fromstring(string, dtype=float, count=-1, *, sep, like=None):
@@ -514,4 +517,4 @@ def fromstring(string, dtype=float, count=-1, *, sep, like=None):
     _check("fromstring", like=like)
     string = concrete_or_error(string, "fromstring", "string")
     dtype = dtype_arg(dtype, "fromstring", dtypes.float64)
-    return _checked("fromstring", eager("fromstring", lambda: np.fromstring(string, dtype, count, sep=sep)))
+    return fresh(_checked("fromstring", eager("fromstring", lambda: np.fromstring(string, dtype, count, sep=sep))))

@@ -1,9 +1,10 @@
 """Numerical ranges: arange, linspace, logspace, geomspace.
 
 Eagerly each function calls NumPy and wraps its result. Under a transform the result is a
-composition of lax primitives (iota, arithmetic, concatenate). The length of a range must be
-concrete; the ends of linspace, logspace and geomspace may be traced arrays (the samples then
-run along `axis`). NumPy's rounding is reproduced: arange continues from its first two
+composition of lax primitives (iota, arithmetic, concatenate), made a value of the current
+trace (so item assignment on it is recorded). The length of a range must be concrete; the
+ends of linspace, logspace and geomspace may be traced arrays (the samples then run along
+`axis`). NumPy's rounding is reproduced: arange continues from its first two
 elements, linspace divides first when the step underflows.
 """
 
@@ -15,8 +16,8 @@ import numpy as np
 from .. import dtypes, lax
 from ..core import Tracer, concrete_or_error, to_numpy, wrap
 from ._base import (
-    NUMPY_ERRORS, cast_scalar, dtype_arg, eager, normalize_axis, numpy_error, operand, result_dtype, shape_of,
-    static_int, tracing,
+    NUMPY_ERRORS, cast_scalar, dtype_arg, eager, fresh, normalize_axis, numpy_error, operand, result_dtype,
+    shape_of, static_int, tracing,
 )
 from ._creation import _broadcast, _check, _checked, _expand, _strong
 from ._manipulation import moveaxis
@@ -100,7 +101,7 @@ def arange(start_or_stop, /, stop=None, step=1, *, dtype=None, device=None, like
         out = lax.mul(out, delta)
     if first != 0:
         out = lax.add(out, first)
-    return out if work == dtype else lax.convert_element_type(out, dtype)
+    return fresh(out if work == dtype else lax.convert_element_type(out, dtype))
 
 
 def _num(fname, num):
@@ -174,7 +175,8 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
         out = eager("linspace", lambda: np.linspace(*ends, num, endpoint, retstep, dtype, axis))
         return (_checked("linspace", out[0]), wrap(np.asarray(out[1]))) if retstep else _checked("linspace", out)
     start, stop = operand(start, "linspace", "start"), operand(stop, "linspace", "stop")
-    return _traced_linspace(start, stop, num, endpoint, retstep, dtype, axis)
+    out = _traced_linspace(start, stop, num, endpoint, retstep, dtype, axis)
+    return (fresh(out[0]), out[1]) if retstep else fresh(out)
 
 
 def _pow(base, y):
@@ -199,7 +201,7 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
         start, stop, base = (lax.reshape(x, (1,) * (ndim - x.ndim) + x.shape) for x in (start, stop, base))
         base = lax.expand_dims(base, (normalize_axis(axis, ndim + 1, "logspace"),))
     out = _pow(base, _traced_linspace(start, stop, num, endpoint, False, None, axis))
-    return _strong(out, dtype)
+    return fresh(_strong(out, dtype))
 
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
@@ -225,4 +227,4 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
         y = _set_rows(y, first=start, last=stop if num > 1 and endpoint else None)
     y = lax.mul(y, _expand(sign, y.shape))
     y = moveaxis(y, 0, normalize_axis(axis, y.ndim, "geomspace"))
-    return _strong(y, dtype)
+    return fresh(_strong(y, dtype))

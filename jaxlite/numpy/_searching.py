@@ -18,7 +18,7 @@ __all__ = ["where", "nonzero", "argwhere", "flatnonzero", "searchsorted"]
 def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     """Elements of `x` where `condition` holds, else of `y`; `where(condition)` is nonzero."""
     if x is None and y is None:
-        return nonzero(condition, size=size, fill_value=fill_value)
+        return _nonzero(condition, size, fill_value, "where", "condition")
     if x is None or y is None:
         raise ValueError("where(): either both or neither of x and y should be given")
     if not tracing():
@@ -31,19 +31,24 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     return lax.select_n(cond, y, x)
 
 
-def _static_size(x, size, fname):
+def _static_size(x, size, fname, argname):
     """The result length: `size`, or the count of nonzeros when the trace knows x's value."""
     if size is not None:
         return int(concrete_or_error(size, fname, "size"))
     value = concrete_or_error(
-        x, fname, "a", fix=f"pass size=N (and optionally fill_value=) to {fname}() to fix the result's length"
+        x, fname, argname, fix=f"pass size=N (and optionally fill_value=) to {fname}() to fix the result's length"
     )
     return int(np.count_nonzero(value))
 
 
 def nonzero(a, *, size=None, fill_value=None):
     """Indices of the nonzero elements, one array per axis, as numpy.nonzero."""
-    x = operand(a, "nonzero", "a")
+    return _nonzero(a, size, fill_value, "nonzero")
+
+
+def _nonzero(a, size, fill_value, fname, argname="a"):
+    """nonzero(a), its errors naming `fname` and `argname` (argwhere, flatnonzero and where call it)."""
+    x = operand(a, fname, argname)
     if not isinstance(x, Tracer):
         value = to_numpy(x)
         if np.ndim(value) == 0:
@@ -52,7 +57,7 @@ def nonzero(a, *, size=None, fill_value=None):
         if size is not None:
             indices = tuple(_pad_or_cut(i, int(size), fill_value) for i in indices)
         return tuple(wrap(i) for i in indices)
-    size = _static_size(x, size, "nonzero")
+    size = _static_size(x, size, fname, argname)
     if x.ndim == 0:
         raise ValueError("nonzero(): calling nonzero on 0d arrays is not allowed; use atleast_1d(a).nonzero()")
     flat = _flat_positions(x, size, fill_value)
@@ -93,9 +98,9 @@ def argwhere(a, *, size=None, fill_value=None):
         return wrap(np.argwhere(to_numpy(a)))
     x = operand(a, "argwhere", "a")
     if len(shape_of(x)) == 0:
-        (column,) = nonzero(lax.reshape(x, (1,)), size=size, fill_value=fill_value)
+        (column,) = _nonzero(lax.reshape(x, (1,)), size, fill_value, "argwhere")
         return filled((column.shape[0], 0), 0, np.int64)
-    columns = nonzero(x, size=size, fill_value=fill_value)
+    columns = _nonzero(x, size, fill_value, "argwhere")
     return lax.concatenate([lax.reshape(c, (c.shape[0], 1)) for c in columns], 1)
 
 
@@ -104,7 +109,7 @@ def flatnonzero(a, *, size=None, fill_value=None):
     if not tracing() and size is None:
         return wrap(np.flatnonzero(to_numpy(a)))
     x = operand(a, "flatnonzero", "a")
-    return nonzero(lax.reshape(x, (int(np.prod(shape_of(x))),)), size=size, fill_value=fill_value)[0]
+    return _nonzero(lax.reshape(x, (int(np.prod(shape_of(x))),)), size, fill_value, "flatnonzero")[0]
 
 
 def searchsorted(a, v, side="left", sorter=None):
@@ -118,7 +123,7 @@ def searchsorted(a, v, side="left", sorter=None):
     if len(shape_of(a)) != 1:
         raise ValueError(f"searchsorted(): a must be 1-d, got shape {shape_of(a)}")
     if sorter is not None:
-        from ._indexing import take
+        from ._index_functions import take
 
         a = take(a, sorter)
     v_shape = tuple(shape_of(v))
