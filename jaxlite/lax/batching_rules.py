@@ -5,6 +5,8 @@ result and its batch dim. Rules keep the batch axis where it is whenever the pri
 it; the indexing primitives' rules are in indexing_batching.py.
 """
 
+import numpy as np
+
 from ..core import get_aval
 from ..transforms.batching import (
     bdim_at_front,
@@ -41,7 +43,7 @@ __all__ = []
 
 for _prim in _ELEMENTWISE.values():
     defbroadcasting(_prim)
-defbroadcasting(select_n_p)
+defbroadcasting(select_n_p, scalar_operands=(0,))  # the cases share one shape; the predicate may be ()
 for _prim in (convert_element_type_p, copy_p, stop_gradient_p):
     defvectorized(_prim)
 for _name in REDUCERS:
@@ -181,6 +183,9 @@ def _threefry_batch(axis_size, vals, dims):
         x0, x1 = move_to(x0, dx0, bdim, axis_size), move_to(x1, dx1, bdim, axis_size)
         return threefry2x32_p.bind(k0, k1, x0, x1), [bdim, bdim]
     front = [bdim_at_front(v, d, axis_size) for v, d in zip(vals, dims)]
+    if axis_size == 0:
+        empty = broadcast_in_dim_p.bind(np.uint32(0), shape=get_aval(front[2]).shape, broadcast_dimensions=())
+        return [empty, empty], [0, 0]
     outs = [threefry2x32_p.bind(*[_example(v, i) for v in front]) for i in range(axis_size)]
     return [_stack([o[j] for o in outs]) for j in range(2)], [0, 0]
 

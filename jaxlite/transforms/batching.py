@@ -138,11 +138,11 @@ class BatchTrace(Trace):
             return call.fun_flat(*call.args_flat)  # batch the function itself, rule unused
         # An enclosing transform may differentiate: hand it the batched function and the
         # batched rule, on batch-first values.
-        vals = [bdim_at_front(v, d, self.axis_size) if d is not None else v
-                for v, d in (self.unpack(x) for x in call.args_flat)]
-        in_dims = [0 if d is not None else None for d in dims]
-        batched = _BatchedCall(call, vals, in_dims, self.axis_size, self.description)
         with set_current_trace(self.parent):
+            vals = [bdim_at_front(v, d, self.axis_size) if d is not None else v
+                    for v, d in (self.unpack(x) for x in call.args_flat)]
+            in_dims = [0 if d is not None else None for d in dims]
+            batched = _BatchedCall(call, vals, in_dims, self.axis_size, self.description)
             outs = self.parent.process_custom_derivative_call(batched)
         return [self.pack(o, 0) for o in outs]
 
@@ -222,19 +222,20 @@ def defvectorized(primitive):
     primitive_batchers[primitive] = rule
 
 
-def defbroadcasting(primitive):
+def defbroadcasting(primitive, scalar_operands=None):
     """Elementwise over operands of one shape or rank 0: batched operands get their batch axis
     at a common place; full-rank unbatched operands are broadcast along it; unbatched rank-0
-    operands stay scalars."""
+    operands stay scalars if the primitive takes scalars there (`scalar_operands`: the
+    positions that may be rank 0 whatever the others' shape; None: all)."""
 
     def rule(axis_size, vals, dims, **params):
         rank = max(get_aval(v).ndim - (d is not None) for v, d in zip(vals, dims))
         # keep the batch axis of a full-rank batched operand where it is, if there is one
         bdim = next((d for v, d in zip(vals, dims) if d is not None and get_aval(v).ndim - 1 == rank), 0)
         args = []
-        for v, d in zip(vals, dims):
+        for i, (v, d) in enumerate(zip(vals, dims)):
             ndim = get_aval(v).ndim - (d is not None)
-            if d is None and ndim == 0:
+            if d is None and ndim == 0 and (scalar_operands is None or i in scalar_operands):
                 args.append(v)
             elif ndim == rank:
                 args.append(move_to(v, d, bdim, axis_size))
@@ -307,10 +308,15 @@ def _custom_lin_batch(axis_size, vals, dims, *, num_res, bwd, out_avals):
 
 
 def _remat_lin_batch(axis_size, vals, dims, *, num_primals, fun, out_avals):
-    front = [bdim_at_front(v, d, axis_size) for v, d in zip(vals, dims)]
+    """A primal and its tangent stay unbatched if both are (shared weights are not copied per
+    example); otherwise both go batch-first, as the function's JVP needs them alike."""
+    pairs = list(zip(dims[:num_primals], dims[num_primals:]))
+    in_dims = [None if d is None and t is None else 0 for d, t in pairs]
+    front = [v if dst is None else bdim_at_front(v, d, axis_size)
+             for v, d, dst in zip(vals, dims, in_dims + in_dims)]
 
     def batched_fun(*primals):
-        return vmap_flat(fun, list(primals), [0] * len(primals), axis_size, "checkpoint")
+        return vmap_flat(fun, list(primals), in_dims, axis_size, "checkpoint")
 
     avals = tuple(a.update(shape=(axis_size, *a.shape)) for a in out_avals)
     outs = remat_lin_p.bind(*front, num_primals=num_primals, fun=batched_fun, out_avals=avals)
