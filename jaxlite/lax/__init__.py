@@ -38,6 +38,10 @@ from . import reductions_ad  # noqa: F401,E402
 from . import dot_ad  # noqa: F401,E402
 from . import sort_ad  # noqa: F401,E402
 from . import batching_rules  # noqa: F401,E402
+from . import numba_lowerings  # noqa: F401,E402
+from . import numba_array_lowerings  # noqa: F401,E402
+from . import numba_vmath_rules  # noqa: F401,E402  (after numba_lowerings: wraps its rules)
+from . import indexing_batching  # noqa: F401,E402
 
 from .indexing import (  # noqa: E402
     dynamic_slice_p, dynamic_update_slice_p, gather_p, scatter_add_p, scatter_max_p, scatter_min_p,

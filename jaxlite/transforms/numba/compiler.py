@@ -122,7 +122,9 @@ def _compile(jaxpr, name):
             seen.add(v)
     run_lines.append(f"    return [{', '.join(results)}]")
 
-    parts = ["import numpy as np", "import numba", ""]
+    parts = ["import numpy as np", "import numba",
+             "import jaxlite.transforms.numba.scalar_helpers as sh",
+             "import jaxlite.transforms.numba.vmath as vm", ""]
     for kernel in kernels:
         flags = "cache=True, error_model='numpy', nogil=True" + (", parallel=True" if kernel.parallel else "")
         parts += ["", f"@numba.njit({flags})", kernel.source, ""]
@@ -133,9 +135,24 @@ def _compile(jaxpr, name):
     if cached is not None:
         return cached
     fallback_fns = {f"numpy_eqn_{k}": _numpy_runner(seg) for k, seg in enumerate(segments) if not isinstance(seg, list)}
-    module = load_module(source, CODEGEN_VERSION, fallback_fns)
+    module = load_module(source, _helpers_version(), fallback_fns)
     executable = _BY_SOURCE[source] = Executable(module.run, source, fallbacks, jaxpr)
     return executable
+
+
+def _helpers_version():
+    """The code generator's version and the helper modules' hashes: kernels inline the helpers,
+    and Numba's cache of a kernel would not notice a change in them."""
+    from . import scalar_helpers, vmath
+
+    return f"{CODEGEN_VERSION}|{vmath.VMATH_VERSION}|{_file_hash(scalar_helpers.__file__)}"
+
+
+def _file_hash(path):
+    import hashlib
+
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()[:16]
 
 
 def _later_uses(segments, outvars):
