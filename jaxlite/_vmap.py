@@ -6,28 +6,43 @@ import numpy as np
 
 from . import tree_util
 from ._api_util import fun_name
-from .core import Array, Tracer, get_aval, wrap
+from .core import Array, Tracer, wrap
 from .transforms.batching import vmap_flat
 
 __all__ = ["vmap"]
+
+
+_LEAF_TYPES = (Array, Tracer, np.ndarray, np.generic, int, float, complex)  # one-leaf pytrees
 
 
 def _is_axis_leaf(x):
     return x is None
 
 
+def _is_axis(x):
+    return x is None or (isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)))
+
+
+def _check_axes_spec(spec, what, name):
+    """in_axes/out_axes leaves must be ints or None (bools are not axes)."""
+    for axis in tree_util.tree_leaves(spec, is_leaf=_is_axis_leaf):
+        if not _is_axis(axis):
+            where = "" if axis is spec else f" in {spec!r}"
+            raise TypeError(f"{name}: {what} must contain only integers or None, got {axis!r}{where}")
+
+
 def _broadcast_prefix(prefix, tree, what, name):
-    """One entry of `prefix` (a pytree prefix of `tree` with int/None leaves) per leaf of tree."""
+    """One entry of `prefix` (a pytree prefix of `tree` with int/None leaves) per leaf of tree;
+    `what()` names the prefix in the error raised when it is not a prefix of the tree."""
+    if _is_axis_leaf(prefix) or isinstance(prefix, (int, np.integer)):
+        return [prefix] * (1 if isinstance(tree, _LEAF_TYPES) else tree_util.tree_structure(tree).num_leaves)
     prefix_leaves, prefix_def = tree_util.tree_flatten(prefix, is_leaf=_is_axis_leaf)
-    for axis in prefix_leaves:
-        if axis is not None and not isinstance(axis, (int, np.integer)):
-            raise TypeError(f"{name}: {what} must contain only integers or None, got {axis!r}")
     try:
         subtrees = prefix_def.flatten_up_to(tree)
     except ValueError as err:
         raise ValueError(
-            f"{name}: {what} specification must be a tree prefix of the corresponding value, got "
-            f"specification {prefix!r} for value tree {tree_util.tree_structure(tree)}: {err}"
+            f"{name}: the {what()} must be a tree prefix of the value it describes, whose structure is "
+            f"{tree_util.tree_structure(tree)}: {err}"
         ) from None
     out = []
     for axis, sub in zip(prefix_leaves, subtrees):
@@ -56,39 +71,24 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
     name = f"vmap({fun_name(fun)})"
     if isinstance(in_axes, list):
         in_axes = tuple(in_axes)
-    if not (in_axes is None or isinstance(in_axes, (int, tuple, np.integer))):
+    if not (_is_axis(in_axes) or isinstance(in_axes, tuple)):
         raise TypeError(f"{name}: in_axes must be an int, None, or a tuple of entries for the positional arguments, got {in_axes!r}")
+    _check_axes_spec(in_axes, "in_axes", name)
+    _check_axes_spec(out_axes, "out_axes", name)
 
     @functools.wraps(fun)
     def vmapped(*args, **kwargs):
-        if isinstance(in_axes, tuple) and len(in_axes) != len(args):
-            raise ValueError(
-                f"{name}: in_axes has {len(in_axes)} entries but the function was called with "
-                f"{len(args)} positional arguments; give one entry per positional argument"
-            )
-        arg_axes = in_axes if isinstance(in_axes, tuple) else (in_axes,) * len(args)
-        leaves, in_tree = tree_util.tree_flatten((tuple(args), kwargs))
-        axes = _broadcast_prefix(arg_axes, tuple(args), "in_axes", name)
-        axes += [0] * (len(leaves) - len(axes))  # keyword arguments: axis 0
-        paths = _leaf_paths(args, kwargs)
-
+        leaves, in_tree = tree_util.tree_flatten((args, kwargs))
+        axes = _leaf_in_axes(in_axes, args, bool(kwargs), len(leaves), name)
+        paths = _LazyPaths(lambda: _leaf_paths(args, kwargs))  # for error messages only
         dims, sizes = [], {}
         for i, (leaf, axis) in enumerate(zip(leaves, axes)):
-            if axis is None:
-                dims.append(None)
-                continue
-            ndim = get_aval(leaf).ndim if isinstance(leaf, (Array, Tracer)) else np.ndim(leaf)
-            if not -ndim <= axis < ndim:
-                raise ValueError(
-                    f"{name}: in_axes {axis} is out of range for argument {paths[i]} of rank "
-                    f"{ndim} (shape {np.shape(leaf) if not isinstance(leaf, Tracer) else leaf.shape})"
-                )
-            axis = int(axis) % ndim
-            dims.append(axis)
-            sizes[paths[i]] = (leaf.shape if isinstance(leaf, (Array, Tracer)) else np.shape(leaf))[axis]
-        size = _axis_size(sizes, axis_size, name)
+            dim = None if axis is None else _in_dim(leaf, axis, paths, i, name)
+            dims.append(dim)
+            if dim is not None:
+                sizes[i] = _shape(leaf)[dim]
+        size = _axis_size(sizes, axis_size, paths, name)
         operands = [_as_operand(x) if d is not None else x for x, d in zip(leaves, dims)]
-
         store = {}
 
         def flat_fun(*flat):
@@ -104,6 +104,59 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
     return vmapped
 
 
+def _leaf_in_axes(in_axes, args, has_kwargs, num_leaves, name):
+    """One axis (int or None) per leaf of (args, kwargs); keyword arguments get 0."""
+    if not isinstance(in_axes, tuple):
+        num_positional = tree_util.tree_structure(args).num_leaves if has_kwargs else num_leaves
+        return [in_axes] * num_positional + [0] * (num_leaves - num_positional)
+    if len(in_axes) != len(args):
+        raise ValueError(
+            f"{name}: in_axes has {len(in_axes)} entries but the function was called with "
+            f"{len(args)} positional arguments; give one entry per positional argument"
+        )
+    axes = []
+    for i, (spec, arg) in enumerate(zip(in_axes, args)):
+        what = lambda spec=spec, i=i: f"in_axes entry {spec!r} for argument args[{i}]"  # noqa: E731
+        axes += _broadcast_prefix(spec, arg, what, name)
+    return axes + [0] * (num_leaves - len(axes))
+
+
+def _shape(x):
+    return x.shape if isinstance(x, (Array, Tracer)) else np.shape(x)
+
+
+class _LazyPaths:
+    """The leaves' paths (args[0]['w'], ...), computed on first use."""
+
+    def __init__(self, compute):
+        self.compute, self.paths = compute, None
+
+    def __getitem__(self, i):
+        if self.paths is None:
+            self.paths = self.compute()
+        return self.paths[i]
+
+
+def _in_dim(leaf, axis, paths, i, name):
+    """`axis` of argument `leaf` as a non-negative int, or a ValueError naming the argument."""
+    shape = _shape(leaf)
+    ndim = len(shape)
+    if -ndim <= axis < ndim:
+        return int(axis) % ndim
+    path = paths[i]
+    how = ("keyword arguments are always mapped along axis 0; pass it positionally with in_axes None "
+           "to leave it unmapped" if path.startswith("kwargs") else "use None in in_axes to leave it unmapped")
+    if ndim == 0:
+        raise ValueError(
+            f"{name}: cannot map argument {path} along axis {axis}: it has rank 0 (a scalar, "
+            f"{type(leaf).__name__}), so it has no axis to map over; {how}"
+        )
+    raise ValueError(
+        f"{name}: in_axes {axis} is out of range for argument {path} of rank {ndim} (shape "
+        f"{tuple(shape)}); the axis must be in [{-ndim}, {ndim})"
+    )
+
+
 class _Deferred:
     """out_dims that are only known once the function has run (they depend on its output tree)."""
 
@@ -115,22 +168,29 @@ class _Deferred:
 
 
 def _out_dims(out_axes, out, out_leaves, name):
-    axes = _broadcast_prefix(out_axes, out, "out_axes", name)
+    if _is_axis(out_axes):
+        axes = [out_axes] * len(out_leaves)
+    else:
+        axes = _broadcast_prefix(out_axes, out, lambda: f"out_axes {out_axes!r}", name)
     dims = []
     for i, (leaf, axis) in enumerate(zip(out_leaves, axes)):
         if axis is None:
             dims.append(None)
             continue
-        ndim = np.ndim(leaf) if not isinstance(leaf, (Array, Tracer)) else leaf.ndim
-        if not -(ndim + 1) <= axis <= ndim:
-            raise ValueError(f"{name}: out_axes {axis} is out of range for output {i} of rank {ndim} (batched rank {ndim + 1})")
-        dims.append(int(axis) % (ndim + 1))
+        ndim = len(_shape(leaf)) + 1  # the batched output's rank
+        if not -ndim <= axis < ndim:
+            path = f"output{tree_util.keystr(tree_util.tree_leaves_with_path(out)[i][0])}"
+            raise ValueError(
+                f"{name}: out_axes {axis} is out of range for {path}, whose batched value has rank "
+                f"{ndim}; the axis must be in [{-ndim}, {ndim})"
+            )
+        dims.append(int(axis) % ndim)
     return dims
 
 
-def _axis_size(sizes, axis_size, name):
+def _axis_size(sizes, axis_size, paths, name):
     if len(set(sizes.values())) > 1:
-        listing = "\n".join(f"  {path}: axis size {n}" for path, n in sizes.items())
+        listing = "\n".join(f"  {paths[i]}: axis size {n}" for i, n in sizes.items())
         raise ValueError(f"{name}: vmap got inconsistent sizes for the array axes to be mapped:\n{listing}")
     if sizes:
         size = next(iter(sizes.values()))

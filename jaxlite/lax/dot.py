@@ -17,10 +17,15 @@ def _dot_general_impl(lhs, rhs, dimension_numbers, preferred_element_type=None):
     (lc, rc), (lb, rb) = dimension_numbers
     if preferred_element_type is not None:  # accumulate in the preferred type, as JAX does
         lhs, rhs = lhs.astype(preferred_element_type), rhs.astype(preferred_element_type)
-    if not lb and lhs.ndim == 2 and rhs.ndim == 2 and len(lc) == 1:
-        # A matrix product: hand BLAS transposed views rather than reshaped copies.
-        return np.matmul(lhs if lc == (1,) else lhs.T, rhs if rc == (0,) else rhs.T)
+    if not lb and lhs.ndim <= 2 and rhs.ndim <= 2 and len(lc) == 1:
+        # A matrix or matrix-vector product: hand BLAS transposed views, not reshaped copies.
+        return np.matmul(lhs if lc == (lhs.ndim - 1,) else lhs.T, rhs if rc == (0,) else rhs.T)
     lf, rf = _free_axes(lhs.ndim, lc, lb), _free_axes(rhs.ndim, rc, rb)
+    if not lc:  # nothing contracted: an outer product per batch element, by broadcasting
+        lhs_t = np.transpose(lhs, [*lb, *lf])
+        rhs_t = np.transpose(rhs, [*rb, *rf])
+        return lhs_t.reshape(lhs_t.shape + (1,) * len(rf)) * rhs_t.reshape(
+            rhs_t.shape[: len(rb)] + (1,) * len(lf) + rhs_t.shape[len(rb) :])
     lhs_t = np.transpose(lhs, [*lb, *lf, *lc])
     rhs_t = np.transpose(rhs, [*rb, *rc, *rf])
     batch = lhs_t.shape[: len(lb)]

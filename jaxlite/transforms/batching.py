@@ -68,21 +68,24 @@ def unbatched_axis(axis, bdim):
 
 
 class BatchTracer(Tracer):
-    __slots__ = ("val", "bdim")
+    __slots__ = ("val", "bdim", "_aval")
 
     def __init__(self, trace, val, bdim):
         self._trace = trace
         self.val = val
         self.bdim = bdim
+        self._aval = None
 
     @property
     def aval(self):
-        aval = get_aval(self.val)
-        if self.bdim is None:
-            return aval
-        shape = list(aval.shape)
-        del shape[self.bdim]
-        return aval.update(shape=shape)
+        if self._aval is None:
+            aval = get_aval(self.val)
+            if self.bdim is not None:
+                shape = list(aval.shape)
+                del shape[self.bdim]
+                aval = aval.update(shape=shape)
+            self._aval = aval
+        return self._aval
 
     def to_concrete_value(self):
         if not self._trace.alive:
