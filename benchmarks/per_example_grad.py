@@ -31,7 +31,7 @@ from mlp_grad import versus
 N, D = 1000, 100
 LOOP_N = 100  # examples the loop is timed on; its time is scaled by N / LOOP_N
 SIZE_LABEL = f"{N}x{D}"
-TARGETS = [("jaxlite", "<=", 2.0, "x")]
+TARGETS = [("jaxlite", "<=", 2.0, "x"), ("jaxlite_jit", "<=", 2.0, "x")]
 VS_JAXLITE_TARGETS = [("loop", ">=", 50.0, "x")]
 RTOL, ATOL = 1e-10, 1e-13  # atol as a fraction of the largest |gradient|; measured ~1e-16
 
@@ -69,7 +69,8 @@ def _jaxlite_impls(w, X, y):
     def loop():
         return np.stack([np.asarray(grad(jw, jX[i], jy[i])) for i in range(LOOP_N)])
 
-    return {"jaxlite": lambda: per_example(jw, jX, jy), "loop": loop}
+    compiled = jaxlite.jit(per_example)
+    return {"jaxlite": lambda: per_example(jw, jX, jy), "jaxlite_jit": lambda: compiled(jw, jX, jy), "loop": loop}
 
 
 def _jax_impls(w, X, y):
