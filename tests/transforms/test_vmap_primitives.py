@@ -10,7 +10,7 @@ the batching of custom_jvp / custom_vjp / checkpoint functions under grad.
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import assume, HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import jaxlite
@@ -119,11 +119,24 @@ def test_primitive_batches(case, data):
     prim = PRIMITIVES[case.prim]
     size = data.draw(st.integers(0, 3), label="batch size")
     batch = [operands] + [data.draw(fresh_example(case.prim, operands)) for _ in range(size - 1)]
+    if case.prim == "convert_element_type":
+        # Out-of-range float -> int casts are undefined in C: NumPy's result depends on the
+        # array's length and layout, so a batch need not match its examples one by one.
+        assume(all(_cast_in_range(example[0], params["new_dtype"]) for example in batch))
     in_axes = [_axis(data.draw, x.ndim, True) for x in operands]
     with np.errstate(all="ignore"):
         outs = _results(prim, prim.bind(*map(Array, operands), **params))
     out_axes = [_axis(data.draw, np.ndim(o), False) for o in outs]
     check_batched(prim, params, operands, batch[:size], in_axes, out_axes)
+
+
+def _cast_in_range(x, dtype):
+    dtype = np.dtype(dtype)
+    if dtype.kind not in "iu" or x.dtype.kind not in "fc" or x.size == 0:
+        return True
+    real = np.real(x)
+    info = np.iinfo(dtype)
+    return bool(np.all(np.isfinite(real)) and real.min() >= info.min and real.max() <= info.max)
 
 
 def test_every_primitive_is_batched_here_or_in_the_indexing_tests():
