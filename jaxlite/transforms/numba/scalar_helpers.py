@@ -141,7 +141,7 @@ floor_divide_f64, remainder_f64, frexp_f64 = _float_helpers(np.float64)
 
 def _complex_helpers(F, C):
     zero, one, two, half = F(0.0), F(1.0), F(2.0), F(0.5)
-    inf, nan, fmax = F(np.inf), F(np.nan), F(np.finfo(F).max)
+    inf, nan = F(np.inf), F(np.nan)
     log_max = F(np.log(np.finfo(F).max))
     half_pi, quarter_pi, pi = F(np.pi / 2), F(np.pi / 4), F(np.pi)
 
@@ -286,11 +286,23 @@ def _complex_helpers(F, C):
         if isinf(y):
             return C(complex(inf, np.copysign(half_pi, y)))
         if y != y:
-            return C(complex(nan, nan))
-        w = np.arccos(z)  # acosh(z) = +-i acos(z), the sign giving a real part >= 0
-        if w.imag <= zero:
-            return C(complex(-w.imag, w.real))
-        return C(complex(w.imag, -w.real))
+            return C(complex(nan, half_pi)) if x == zero else C(complex(nan, nan))
+        w = np.arccos(z)  # acosh(z) = +-i acos(z), the sign of Im(z) choosing
+        if np.signbit(y):
+            return C(complex(w.imag, -w.real))
+        return C(complex(-w.imag, w.real))
+
+    @_jit
+    def casin(z):
+        if z.real == zero and z.imag != z.imag:
+            return z
+        return C(np.arcsin(z))
+
+    @_jit
+    def cacos(z):
+        if z.real == zero and z.imag != z.imag:
+            return C(complex(half_pi, nan))
+        return C(np.arccos(z))
 
     @_jit
     def catanh(z):
@@ -370,6 +382,33 @@ def _complex_helpers(F, C):
         return np.exp(C(complex(x, y)))
 
     @_jit
+    def cdiv(a, b):
+        """a / b by Smith's method, as NumPy's loop divides (a zero divisor counts as +0)."""
+        ar, ai, br, bi = a.real, a.imag, b.real, b.imag
+        abs_br, abs_bi = abs(br), abs(bi)
+        if abs_br >= abs_bi:
+            if abs_br == zero and abs_bi == zero:
+                return C(complex(ar / abs_br, ai / abs_br))
+            rat = bi / br
+            scl = one / (br + bi * rat)
+            return C(complex((ar + ai * rat) * scl, (ai - ar * rat) * scl))
+        rat = br / bi
+        scl = one / (bi + br * rat)
+        return C(complex((ar * rat + ai) * scl, (ai * rat - ar) * scl))
+
+    @_jit
+    def creciprocal(z):
+        """1 / z as NumPy's reciprocal loop computes it."""
+        x, y = z.real, z.imag
+        if abs(y) <= abs(x):
+            r = y / x
+            d = x + y * r
+            return C(complex(one / d, -r / d))
+        r = x / y
+        d = x * r + y
+        return C(complex(r / d, -one / d))
+
+    @_jit
     def reciprocal(br, bi):
         """1 / (br + i bi) by Smith's method, as NumPy divides."""
         if abs(br) >= abs(bi):
@@ -444,8 +483,9 @@ def _complex_helpers(F, C):
 
     return {
         "csin": csin, "ccos": ccos, "ctan": ctan, "csinh": csinh, "ccosh": ccosh, "ctanh": ctanh,
-        "casinh": casinh, "cacosh": cacosh, "catanh": catanh, "catan": catan, "cexpm1": cexpm1,
-        "sign": sign, "cpow": cpow, "cabs": cabs,
+        "casin": casin, "cacos": cacos, "casinh": casinh, "cacosh": cacosh, "catanh": catanh,
+        "catan": catan, "cexpm1": cexpm1,
+        "sign": sign, "cpow": cpow, "cabs": cabs, "cdiv": cdiv, "creciprocal": creciprocal,
     }
 
 
