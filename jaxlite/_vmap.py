@@ -98,7 +98,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
             store["out_axes"] = _out_dims(out_axes, out, out_leaves, name)
             return out_leaves
 
-        outs = vmap_flat(flat_fun, operands, dims, size, name, out_dims=_Deferred(store))
+        outs = vmap_flat(flat_fun, operands, dims, size, name, out_dims=lambda outs: store["out_axes"])
         return tree_util.tree_unflatten(store["tree"], [_as_operand(o) for o in outs])
 
     return vmapped
@@ -155,16 +155,6 @@ def _in_dim(leaf, axis, paths, i, name):
         f"{name}: in_axes {axis} is out of range for argument {path} of rank {ndim} (shape "
         f"{tuple(shape)}); the axis must be in [{-ndim}, {ndim})"
     )
-
-
-class _Deferred:
-    """out_dims that are only known once the function has run (they depend on its output tree)."""
-
-    def __init__(self, store):
-        self.store = store
-
-    def __iter__(self):
-        return iter(self.store["out_axes"])
 
 
 def _out_dims(out_axes, out, out_leaves, name):

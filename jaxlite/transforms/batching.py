@@ -184,13 +184,14 @@ def _example_aval(aval):
 
 def vmap_flat(flat_fun, args, in_dims, axis_size, description, out_dims=None):
     """Run `flat_fun` on `args` batched along `in_dims` (None: unbatched); the outputs come back
-    with their batch axis at `out_dims` (default 0; None entries: must be unbatched)."""
+    with their batch axis at `out_dims` (default 0; None entries: must be unbatched), which may
+    be a function of the outputs when it depends on their tree (vmap's out_axes)."""
     trace = BatchTrace(current_trace(), description, axis_size)
     try:
         ins = [arg if d is None else BatchTracer(trace, arg, d) for arg, d in zip(args, in_dims)]
         with set_current_trace(trace):
             outs = flat_fun(*ins)
-        out_dims = [0] * len(outs) if out_dims is None else out_dims
+        out_dims = [0] * len(outs) if out_dims is None else out_dims(outs) if callable(out_dims) else out_dims
         results = []
         with set_current_trace(trace.parent):
             for i, (x, dst) in enumerate(zip(outs, out_dims)):

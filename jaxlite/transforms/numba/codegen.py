@@ -82,6 +82,7 @@ class _Writer:
                     self.uses.setdefault(v, set()).add(i)
         self.index = {id(e): i for i, e in enumerate(eqns)}
         self.output_set = set(outputs)
+        self._flat_views = {}  # var -> name of its 1-d view, while a flat loop is written
 
     # ------------------------------------------------------------ names and values
 
@@ -316,19 +317,15 @@ class _Writer:
 
     def _finish(self):
         returned = [v for v in self.outputs if v not in self.preallocated]
-        body = []
+        out_names = []
         for v in returned:
             if type(v) is not Literal and v in self.arrays:
+                out_names.append(self.name_of(v))
                 continue
-            # a rank-0 scalar or literal output: return it as a 0-d array
-            name = f"{self.name_of(v) if type(v) is not Literal else 'lit'}_out{len(self.lines)}"
+            # a rank-0 scalar or a literal: returned as a 0-d array
+            name = f"out{len(out_names)}"
             self.emit(f"{name} = np.full((), {self.scalar_of(v)}, {dtype_code(v.aval.dtype)})")
-            self.names.setdefault(v, name) if type(v) is Literal else None
-            body.append((v, name))
-        out_names = []
-        rename = dict(body)
-        for v in returned:
-            out_names.append(rename.get(v, self.name_of(v) if type(v) is not Literal else None))
+            out_names.append(name)
         params = [self.name_of(v) for v in self.inputs] + [self.name_of(v) for v in self.preallocated]
         ret = f"({', '.join(out_names)},)" if out_names else "0"
         head = f"def {self.name}({', '.join(params)}):"
@@ -363,6 +360,4 @@ def _cast(x, eqn):
 
 def write_kernel(name, eqns, inputs, outputs):
     """The Kernel computing `outputs` from `inputs` with `eqns` (all lowerable)."""
-    writer = _Writer(name, eqns, inputs, outputs)
-    writer._flat_views = {}
-    return writer.run()
+    return _Writer(name, eqns, inputs, outputs).run()
