@@ -104,13 +104,13 @@ class JittedFunction:
         if not kwargs and current_trace() is None:
             # The fast path: positional Arrays whose shapes and dtypes were seen before.
             try:
-                key = tuple([(a._value.shape, a._value.dtype) for a in args])
+                values = [a._value for a in args]
             except AttributeError:
-                key = None
-            entry = self._fast.get(key) if key is not None else None
+                values = None
+            entry = None if values is None else self._fast.get(tuple([(v.shape, v.dtype) for v in values]))
             if entry is not None:
                 run, consts, out_tree = entry
-                outs = run(*consts, *[a._value for a in args])
+                outs = run(*consts, *values) if consts else run(*values)
                 if out_tree is None:
                     return wrap(outs[0])
                 return tree_util.tree_unflatten(out_tree, [wrap(o) for o in outs])
