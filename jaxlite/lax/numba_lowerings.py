@@ -53,11 +53,16 @@ def _unsigned(dtype):
 # LLVM, which then optimises assuming it never happens: sext(x * x) becomes zext(x * x), ...).
 # NumPy wraps, so signed arithmetic runs on the same bits as unsigned integers.
 def _wrapping(op):
+    """Signed integers wrap through their unsigned type; floats use the plain operator, which
+    Numba types faster than a ufunc call and computes in the operands' own precision."""
+
     def rule(args, d, outs):
+        a, b = (args * 2)[:2]  # square: a * a
+        if d.kind == "f":
+            return [f"{a} {op} {b}"]
         if d.kind != "i":
             return None
         u = _unsigned(d)
-        a, b = (args * 2)[:2]  # square: a * a
         return [f"{u}({a}) {op} {u}({b})"]
 
     return rule
@@ -239,12 +244,17 @@ _SPECIAL = {
 }
 
 
+_OPERATORS = {"add", "sub", "mul", "square"}
+
+
 def _ufunc_rule(name, ufunc):
     special = _SPECIAL.get(name)
 
     def rule(args, in_avals, out_avals):
         outs = [a.dtype for a in out_avals]
         exprs = special(args, in_avals[0].dtype, outs) if special else None
+        if exprs is not None and name in _OPERATORS and in_avals[0].dtype.kind == "f":
+            return exprs  # Numba types float op float as that float: no cast to spend time on
         if exprs is None:
             call = f"np.{ufunc.__name__}({', '.join(args)})"
             exprs = [call] if len(outs) == 1 else [f"{call}[{k}]" for k in range(len(outs))]

@@ -14,6 +14,7 @@ import pytest
 import jaxlite
 import jaxlite.numpy as jnp
 from jaxlite import lax
+from jaxlite.lax.numba_vmath_rules import VMATH_MIN_SIZE
 from jaxlite.transforms.numba import vmath as vm
 
 FUNCTIONS = ("exp", "log", "sin", "cos", "tanh")
@@ -195,8 +196,16 @@ def test_jit_transcendental_chain_matches_numpy():
     def chain(x):
         return jnp.sin(x) * jnp.cos(x) + jnp.exp(-x * x) * 0.5 + jnp.tanh(x)
 
-    x = np.random.default_rng(3).uniform(-6, 6, 4001)
+    x = np.random.default_rng(3).uniform(-6, 6, 5001)
     x[:4] = [0.0, -0.0, 1e-300, 50.0]
     expected = np.sin(x) * np.cos(x) + np.exp(-x * x) * 0.5 + np.tanh(x)
-    got = np.asarray(jaxlite.jit(chain)(jnp.asarray(x)))
+    f = jaxlite.jit(chain)
+    assert "vm.sin_f64" in f.lower(jnp.asarray(x)).as_text()
+    got = np.asarray(f(jnp.asarray(x)))
     np.testing.assert_allclose(got, expected, rtol=1e-14, atol=1e-15)
+
+
+def test_small_loops_call_libm_to_save_compile_time():
+    f = jaxlite.jit(lambda x: jnp.sin(x) * 2.0)
+    assert "vm." not in f.lower(jnp.zeros(VMATH_MIN_SIZE - 1)).as_text()
+    assert "vm.sin_f64" in f.lower(jnp.zeros(VMATH_MIN_SIZE)).as_text()

@@ -48,5 +48,7 @@ def literal_code(value, dtype):
             text = "np.inf" if value > 0 else "-np.inf"
         else:
             text = repr(float(value))
+            if dtype == np.float64:  # Numba types a float literal as float64
+                return f"({text})" if text.startswith("-") else text
         return f"{dtype_code(dtype)}({text})"
     return f"{dtype_code(dtype)}({int(value)})"
