@@ -15,7 +15,7 @@ NumPy (`lowerable_if`).
 import numpy as np
 
 from ..transforms.numba.lowering import (
-    dtype_code, literal_code, lowerable_if, reducer_rules, scalar_rules,
+    block_reducers, dtype_code, literal_code, lowerable_if, reducer_rules, scalar_rules,
 )
 from .elementwise import BINARY, PRIMITIVES as _ELEMENTWISE, UNARY
 from .reductions import PRIMITIVES as _REDUCTIONS
@@ -361,6 +361,9 @@ def _arith(op, bool_op):
 
     return combine
 
+
+# Float sums in NumPy's pairwise order, block by block (codegen.BLOCK).
+block_reducers[_REDUCTIONS["reduce_sum"]] = lambda dtype: "sh.pairwise_sum" if np.dtype(dtype).kind == "f" else None
 
 _REDUCERS = ("reduce_sum", "reduce_prod", "reduce_max", "reduce_min", "reduce_and", "reduce_or", "reduce_xor")
 reducer_rules.update({

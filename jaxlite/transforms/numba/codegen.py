@@ -16,13 +16,17 @@ import math
 import numpy as np
 
 from ...core import Literal
-from .lowering import array_rules, dtype_code, literal_code, lowerable_if, reducer_rules, scalar_rules
+from .lowering import array_rules, block_reducers, dtype_code, literal_code, lowerable_if, reducer_rules, scalar_rules
 
 __all__ = ["is_lowerable", "Kernel", "write_kernel"]
 
 # Loops over at least this many elements run on all cores (prange); smaller ones would pay
 # more in thread start-up than they gain.
 PARALLEL_MIN_SIZE = 1 << 18
+# A reduction over the last axis with a block reducer goes through a buffer of this many values
+# per block (see lowering.block_reducers); float64 rows up to this long sum exactly as NumPy sums
+# them (float32 ones are summed in float64: more accurate than NumPy).
+BLOCK = 4096
 
 
 def is_lowerable(eqn):
@@ -249,13 +253,28 @@ class _Writer:
         n_outer = rank if trailing is None else rank - trailing
         loop_dims = [size] if flat else list(shape)
         accs = {}
+        blocked = _blocked_reductions(reductions) if trailing else {}
         for d, extent in enumerate(loop_dims):
             if not flat and trailing is not None and d == n_outer:
                 for e in reductions:
                     acc = f"{self.name_of(e.outvars[0])}_acc"
                     accs[e] = acc
                     self.emit(f"{acc} = {reducer_rules[e.primitive][0](_acc_dtype(e))}", depth)
-            self.emit(f"for {idx[d]} in {loop if d == 0 else 'range'}({extent}):", depth)
+            kind = loop if d == 0 else "range"
+            if blocked and d == rank - 1:
+                i = idx[d]
+                self.emit(f"for {i}_k in {kind}({-(-extent // BLOCK)}):", depth)
+                depth += 1
+                if d == 0:
+                    self._block_buffers(blocked, extent, depth)
+                self.emit(f"{i}_b = {i}_k * {BLOCK}", depth)
+                self.emit(f"{i}_n = min({BLOCK}, {extent} - {i}_b)", depth)
+                self.emit(f"for {i}_j in range({i}_n):", depth)
+                self.emit(f"{i} = {i}_b + {i}_j", depth + 1)
+            else:
+                self.emit(f"for {idx[d]} in {kind}({extent}):", depth)
+                if blocked and d == 0:
+                    self._block_buffers(blocked, shape[-1], depth + 1)
             depth += 1
         if not flat and trailing is not None and n_outer == rank:
             for e in reductions:
@@ -276,7 +295,9 @@ class _Writer:
             elif e.primitive in reducer_rules:
                 _, combine = reducer_rules[e.primitive]
                 x = read(e.invars[0])
-                if e in accs:
+                if e in blocked:
+                    self.emit(f"{self.name_of(e.outvars[0])}_buf[{idx[-1]}_j] = {_cast(x, e)}", depth)
+                elif e in accs:
                     self.emit(f"{accs[e]} = {combine(accs[e], _cast(x, e), _acc_dtype(e))}", depth)
                 else:
                     axes = e.params["axes"]
@@ -292,6 +313,10 @@ class _Writer:
         for v in written:
             target = self._flat_views[v] + "[i]" if flat else f"{self.name_of(v)}[{', '.join(idx)}]"
             self.emit(f"{target} = {loop_vals[v]}", depth)
+        for e, helper in blocked.items():  # after a block: reduce its buffer
+            _, combine = reducer_rules[e.primitive]
+            partial = f"{helper}({self.name_of(e.outvars[0])}_buf, {idx[-1]}_n)"
+            self.emit(f"{accs[e]} = {combine(accs[e], partial, _acc_dtype(e))}", depth - 1)
         if accs:
             store_depth = 1 + n_outer
             for e, acc in accs.items():
@@ -299,6 +324,11 @@ class _Writer:
                 target = f"{self.name_of(out)}[{', '.join(idx[:n_outer])}]" if n_outer else f"{self.name_of(out)}[()]"
                 self.emit(f"{target} = {dtype_code(out.aval.dtype)}({acc})", store_depth)
         self._flat_views = {}
+
+    def _block_buffers(self, blocked, extent, depth):
+        for e in blocked:
+            dtype = dtype_code(_acc_dtype(e))
+            self.emit(f"{self.name_of(e.outvars[0])}_buf = np.empty({min(BLOCK, extent)}, {dtype})", depth)
 
     def _index(self, v, idx, flat, size):
         if flat:
@@ -343,6 +373,17 @@ def _common_trailing_axes(reductions, rank):
         return None
     (ax,) = axes
     return len(ax) if ax == tuple(range(rank - len(ax), rank)) else None
+
+
+def _blocked_reductions(reductions):
+    """{reduction: its block reducer's name} for those of `reductions` that have one."""
+    blocked = {}
+    for e in reductions:
+        rule = block_reducers.get(e.primitive)
+        helper = rule(e.outvars[0].aval.dtype) if rule else None
+        if helper:
+            blocked[e] = helper
+    return blocked
 
 
 def _acc_dtype(eqn):

@@ -6,6 +6,10 @@ primitives (lax/numba_lowerings.py), as it does the derivative and batching rule
   scalar expressions; an expression must have exactly the result's dtype.
 - reducer_rules[prim] = (init(dtype) -> expression, combine(acc, x, dtype) -> expression) for
   reductions over `axes`, fused at the end of an elementwise chain.
+- block_reducers[prim](dtype) -> name of a function reducing a[:n] of a 1-d buffer a, or None:
+  a reduction over the last axis then fills a buffer per block of that axis and reduces it with
+  this function, so the loop filling it vectorizes (a float accumulator would chain every
+  iteration to the last: LLVM may not reorder float additions).
 - array_rules[prim](args, in_avals, out_avals, **params) -> one expression per result, each an
   array of the result's shape and dtype, C-contiguous and not aliasing an operand (it may be
   written to). Used for everything else that Numba can run (matmul, reshapes, ...).
@@ -19,10 +23,11 @@ kernels.
 
 import numpy as np
 
-__all__ = ["scalar_rules", "reducer_rules", "array_rules", "lowerable_if", "literal_code", "dtype_code"]
+__all__ = ["scalar_rules", "reducer_rules", "block_reducers", "array_rules", "lowerable_if", "literal_code", "dtype_code"]
 
 scalar_rules = {}
 reducer_rules = {}
+block_reducers = {}
 array_rules = {}
 lowerable_if = {}
 

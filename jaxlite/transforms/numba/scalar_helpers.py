@@ -492,3 +492,39 @@ def _complex_helpers(F, C):
 for _suffix, (_F, _C) in {"f32": (np.float32, np.complex64), "f64": (np.float64, np.complex128)}.items():
     for _name, _fn in _complex_helpers(_F, _C).items():
         globals()[f"{_name}_{_suffix}"] = _fn
+
+
+# ---------------------------------------------------------------- summation
+
+PAIRWISE_BLOCK = 128  # NumPy's PW_BLOCKSIZE
+
+
+@_jit
+def pairwise_sum(a, n):
+    """The sum of a[:n] in a's dtype, added in NumPy's pairwise order (eight accumulators over
+    blocks of up to 128, halving above that): equal to NumPy's sum of n contiguous values, and
+    its eight independent accumulators vectorize."""
+    if n < 8:
+        res = a.dtype.type(0)
+        for i in range(n):
+            res += a[i]
+        return res
+    if n <= PAIRWISE_BLOCK:
+        r0, r1, r2, r3, r4, r5, r6, r7 = a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]
+        i = 8
+        for i in range(8, n - n % 8, 8):
+            r0 += a[i]
+            r1 += a[i + 1]
+            r2 += a[i + 2]
+            r3 += a[i + 3]
+            r4 += a[i + 4]
+            r5 += a[i + 5]
+            r6 += a[i + 6]
+            r7 += a[i + 7]
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        for i in range(n - n % 8, n):
+            res += a[i]
+        return res
+    n2 = n // 2
+    n2 -= n2 % 8
+    return pairwise_sum(a, n2) + pairwise_sum(a[n2:], n - n2)
