@@ -1,6 +1,6 @@
 """The core: avals, primitives and bind, traces and tracers, the jaxpr, and Array."""
 
-from .array import Array, to_numpy, wrap
+from .array import Array, to_numpy, to_numpy_array, wrap
 from .avals import ShapedArray, short_dtype_name
 from .errors import (
     ConcretizationTypeError,

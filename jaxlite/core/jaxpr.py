@@ -203,6 +203,8 @@ def _param_text(value):
         return np.dtype(value).name
     if isinstance(value, (Jaxpr, ClosedJaxpr)):
         return "\n" + "\n".join("  " + line for line in str(value).splitlines())
+    if isinstance(value, tuple) and value and all(isinstance(v, (Jaxpr, ClosedJaxpr)) for v in value):
+        return "(" + "".join(_param_text(v) for v in value) + "\n)"
     return str(value) if isinstance(value, str) else repr(value)
 
 

@@ -79,7 +79,10 @@ def _primitive_rule(name, ufunc, primitive):
     """The traced form of a ufunc that is one primitive: NumPy's loop, then broadcasting."""
 
     def traced(*xs, dtype=None):
-        loop = _resolve_loop(name, ufunc, tuple(_loop_key(x) for x in xs), dtype)
+        keys = tuple(_loop_key(x) for x in xs)
+        if all(isinstance(k, type) for k in keys):  # only weak operands: their default dtypes
+            keys = tuple(np.dtype(k) for k in keys)
+        loop = _resolve_loop(name, ufunc, keys, dtype)
         weak = all(_is_weak(x) for x in xs)
         xs = [convert(x, d, weak) for x, d in zip(xs, loop)]
         result = primitive.bind(*broadcast_operands(name, *xs))

@@ -1,0 +1,1 @@
+"""Derivative rules of the control-flow primitives (control_flow.py)."""

@@ -1,0 +1,1 @@
+"""Batching rules of the control-flow primitives (control_flow.py)."""
