@@ -36,6 +36,44 @@ def jit(fun=None, *, static_argnums=(), static_argnames=(), donate_argnums=(), d
     return JittedFunction(fun, static_argnums, static_argnames)
 
 
+_PYTHON_SCALARS = (bool, int, float, complex)
+
+
+def _describe(x, keys, values):
+    """Append to `keys` the structure of `x` and each leaf's (shape, dtype) or Python scalar
+    type, and to `values` its leaves' values; False if `x` holds anything but tuples, lists,
+    dicts, Arrays and Python scalars (namedtuples and custom nodes take the general path)."""
+    kind = type(x)
+    if kind is Array:
+        value = x._value
+        keys.append((value.shape, value.dtype))
+        values.append(value)
+        return True
+    if kind in _PYTHON_SCALARS:
+        keys.append(kind)
+        values.append(x)
+        return True
+    if kind is tuple or kind is list:
+        keys.append((kind, len(x)))
+        return all(_describe(item, keys, values) for item in x)
+    if kind is dict:
+        try:
+            ordered = sorted(x)
+        except TypeError:
+            return False
+        keys.append((dict, tuple(ordered)))
+        return all(_describe(x[k], keys, values) for k in ordered)
+    return False
+
+
+def _run_fast(entry, values):
+    run, consts, out_tree = entry
+    outs = run(*consts, *values) if consts else run(*values)
+    if out_tree is None:
+        return wrap(outs[0])
+    return tree_util.tree_unflatten(out_tree, [wrap(o) for o in outs])
+
+
 class Lowered:
     """What jit(f).lower(*args) returns: the traced jaxpr and the code generated for it."""
 
@@ -69,7 +107,11 @@ class JittedFunction:
         self._name = fun_name(fun)
         self._static_argnums, self._static_argnames = normalize_static(fun, static_argnums, static_argnames)
         self._cache = {}  # signature -> _Traced
-        self._fast = {}  # ((shape, dtype) per positional Array) -> (run, consts, out_tree)
+        # Dispatch without tracing machinery, to entries (run, consts, out_tree or None if the
+        # output is one array): calls with positional Arrays only, keyed by their (shape,
+        # dtype); and calls whose leaves are Arrays or Python scalars, keyed by _tree_key.
+        self._fast = {}
+        self._fast_trees = {}
         self._last_signature = None
 
     def __get__(self, obj, objtype=None):  # jit on a method
@@ -109,27 +151,50 @@ class JittedFunction:
                 values = None
             entry = None if values is None else self._fast.get(tuple([(v.shape, v.dtype) for v in values]))
             if entry is not None:
-                run, consts, out_tree = entry
-                outs = run(*consts, *values) if consts else run(*values)
-                if out_tree is None:
-                    return wrap(outs[0])
-                return tree_util.tree_unflatten(out_tree, [wrap(o) for o in outs])
+                return _run_fast(entry, values)
+        tree_key = self._tree_key(args, kwargs) if current_trace() is None else None
+        if tree_key is not None:
+            entry = self._fast_trees.get(tree_key[0])
+            if entry is not None:
+                return _run_fast(entry, tree_key[1])
         signature, flat_fun, leaves, out_store = self._signature(args, kwargs)
         traced = self._get_traced(signature, flat_fun, out_store)
         outs = call_jit(traced.jaxpr, [*traced.consts, *leaves], self._name)
         if current_trace() is None:
             outs = [o if type(o) is Array else wrap(o) for o in outs]
+            entry = self._fast_entry(traced)
+            if tree_key is not None:
+                self._fast_trees[tree_key[0]] = entry
             if not kwargs and not self._static_argnums and all(type(a) is Array for a in args):
-                self._remember_fast(args, traced)
+                self._fast[tuple((a._value.shape, a._value.dtype) for a in args)] = entry
         return tree_util.tree_unflatten(traced.out_tree, outs)
 
-    def _remember_fast(self, args, traced):
+    def _tree_key(self, args, kwargs):
+        """(key, values) for a call whose leaves are all Arrays or Python scalars: the key holds
+        the structure, each leaf's (shape, dtype) or Python type (see _describe), and the static
+        arguments; None for any other call (it takes the general path)."""
+        nums, names = self._static_argnums, self._static_argnames
+        try:
+            static = tuple(args[i] for i in nums if -len(args) <= i < len(args))
+            static += tuple((k, kwargs[k]) for k in names if k in kwargs)
+            hash(static)
+        except (TypeError, IndexError):
+            return None
+        if nums or names:
+            skip = {i % len(args) for i in nums if -len(args) <= i < len(args)}
+            args = tuple(a for i, a in enumerate(args) if i not in skip)
+            kwargs = {k: v for k, v in kwargs.items() if k not in names}
+        keys, values = [], []
+        if not _describe(args, keys, values) or (kwargs and not _describe(kwargs, keys, values)):
+            return None
+        return (tuple(keys), static), values
+
+    def _fast_entry(self, traced):
         from .transforms.numba.compiler import compile_jaxpr
 
-        key = tuple((a._value.shape, a._value.dtype) for a in args)
         consts = [c._value if type(c) is Array else c for c in traced.consts]
         single = traced.out_tree == tree_util.tree_structure(0)
-        self._fast[key] = (compile_jaxpr(traced.jaxpr, self._name).run, consts, None if single else traced.out_tree)
+        return compile_jaxpr(traced.jaxpr, self._name).run, consts, None if single else traced.out_tree
 
     def lower(self, *args, **kwargs):
         signature, flat_fun, _, out_store = self._signature(args, kwargs)

@@ -72,6 +72,7 @@ from .control_flow import cond, cond_p, fori_loop, map, scan, scan_p, switch, wh
 CONTROL_FLOW = {p.name: p for p in (cond_p, while_p, scan_p)}
 from . import control_flow_ad  # noqa: F401,E402
 from . import control_flow_batching  # noqa: F401,E402
+from . import numba_control_flow  # noqa: F401,E402
 
 
 # ---------------------------------------------------------------- shape and dtype

@@ -102,13 +102,13 @@ def _carry_paths(tree_like, prefix):
     return [prefix + tree_util.keystr(p) for p, _ in tree_util.tree_flatten_with_path(tree_like)[0]]
 
 
-def _trace_loop_body(fun, make_args, carry, what, description, out_carry=lambda out: out):
+def _trace_loop_body(fun, make_args, carry, what, description, out_carry, paths=None):
     """Trace a loop body whose carry must come back unchanged in type. `make_args(carry_avals)`
     gives (in_tree, flat in_avals) of the body's arguments; `out_carry(out_tree, outs)` picks the
     carry part of its output. Weakly typed initial carries take the body's output dtype (one
     retrace). Returns (jaxpr, consts, out_tree, carry leaves)."""
     leaves, tree = tree_util.tree_flatten(carry)
-    paths = _carry_paths(carry, "carry")
+    paths = paths or _carry_paths(carry, "carry")
     for attempt in range(2):
         avals = _avals(leaves)
         in_tree, in_avals = make_args(tree, avals)
@@ -278,6 +278,10 @@ while_p.def_abstract_eval(_while_abstract_eval)
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     """carry, y = f(carry, x) over the leading axis of xs; returns (carry, stacked ys), as
     jax.lax.scan."""
+    return _scan(f, init, xs, length, reverse, unroll, f"scan f ({_fun_name(f)})", None)
+
+
+def _scan(f, init, xs, length, reverse, unroll, what, paths):
     x_leaves, x_tree = tree_util.tree_flatten(xs)
     x_avals = _avals(x_leaves)
     lengths = {a.shape[0] for a in x_avals if a.shape}
@@ -314,9 +318,8 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         tree = tree_util.tree_structure(carry_out)
         return tree, [out_avals[i] for i in tree_util.tree_leaves(carry_out)]
 
-    name = _fun_name(f)
     jaxpr, consts, out_tree, leaves = _trace_loop_body(
-        f, args, init, f"scan f ({name})", f"scan body ({name})", out_carry=carry_part)
+        f, args, init, what, f"{what} body", out_carry=carry_part, paths=paths)
     outs = scan_p.bind(*consts, *leaves, *x_leaves, jaxpr=jaxpr, num_consts=len(consts),
                        num_carry=len(leaves), length=length, reverse=bool(reverse), unroll=unroll)
     carry_tree = tree_util.tree_structure(init)
@@ -383,8 +386,10 @@ def fori_loop(lower, upper, body_fun, init_val, *, unroll=None):
             return (i + np.asarray(1, dtype)[()], body_fun(i, val)), None
 
         start = np.asarray(lo, dtype)[()]
-        (_, result), _ = scan(step, (start, init_val), None, length=max(hi - lo, 0),
-                              unroll=1 if unroll is None else unroll)
+        what = f"fori_loop body_fun ({_fun_name(body_fun)})"
+        paths = ["the loop index", *_carry_paths(init_val, "init_val")]
+        (_, result), _ = _scan(step, (start, init_val), None, max(hi - lo, 0), False,
+                               1 if unroll is None else unroll, what, paths)
         return result
     if unroll is not None:
         raise ValueError("fori_loop: unroll= needs concrete (untraced) lower and upper bounds")

@@ -9,6 +9,7 @@ own promotion never decides a result type.
 
 The kernel takes its inputs, then the arrays the wrapper preallocated for the outputs that
 loops write (allocating outside compiled code is faster), and returns the other outputs.
+Rank-0 inputs and outputs are scalars, not 0-d arrays (boxing those costs microseconds).
 """
 
 import math
@@ -16,7 +17,10 @@ import math
 import numpy as np
 
 from ...core import Literal
-from .lowering import array_rules, block_reducers, dtype_code, literal_code, lowerable_if, reducer_rules, scalar_rules
+from .passes import optimize
+from .lowering import (
+    array_rules, block_reducers, control_rules, dtype_code, literal_code, lowerable_if, reducer_rules, scalar_rules,
+)
 
 __all__ = ["is_lowerable", "Kernel", "write_kernel"]
 
@@ -31,6 +35,9 @@ BLOCK = 4096
 
 def is_lowerable(eqn):
     p = eqn.primitive
+    if p in control_rules:  # lowerable when everything inside is
+        _, sub_jaxprs = control_rules[p]
+        return all(is_lowerable(e) for jaxpr in sub_jaxprs(**eqn.params) for e in jaxpr.eqns)
     if not (p in scalar_rules or p in reducer_rules or p in array_rules or p.name == "broadcast_in_dim"):
         return False
     if any(v.aval.dtype == np.float16 for v in (*eqn.invars, *eqn.outvars)):
@@ -68,12 +75,20 @@ class _Group:
 
 
 class _Writer:
-    def __init__(self, name, eqns, inputs, outputs):
+    """Writes one kernel. A control-flow equation's branches and loop bodies are written inline
+    by child writers (`inline`) that share the kernel's lines and name counter, indented under
+    the loop or branch; each value is either a scalar expression or an array name."""
+
+    def __init__(self, name, eqns, inputs, outputs, parent=None, indent=0):
         self.name = name
         self.eqns = eqns
         self.inputs = inputs
         self.outputs = outputs
-        self.lines = []
+        self.root = self if parent is None else parent.root
+        self.prefix = "v" if parent is None else f"w{self.root._next_id()}_"
+        self.indent = indent
+        self.lines = [] if parent is None else parent.lines
+        self._ids = 0
         self.names = {}  # var -> python name
         self.arrays = set(inputs)  # vars available as arrays
         self.scalars = {}  # var -> scalar expression (rank-0 values and literals)
@@ -86,17 +101,59 @@ class _Writer:
                     self.uses.setdefault(v, set()).add(i)
         self.index = {id(e): i for i, e in enumerate(eqns)}
         self.output_set = set(outputs)
+        if parent is None:  # rank-0 inputs arrive as scalars
+            for v in inputs:
+                if v.aval.shape == ():
+                    self.define(v, self.name_of(v))
         self._flat_views = {}  # var -> name of its 1-d view, while a flat loop is written
 
     # ------------------------------------------------------------ names and values
 
     def name_of(self, v):
         if v not in self.names:
-            self.names[v] = f"v{len(self.names)}"
+            self.names[v] = f"{self.prefix}{len(self.names)}"
         return self.names[v]
 
     def emit(self, line, depth=1):
-        self.lines.append("    " * depth + line)
+        self.lines.append("    " * (self.indent + depth) + line)
+
+    def _next_id(self):
+        self._ids += 1
+        return self._ids
+
+    # ------------------------------------------------------------ for control-flow rules
+
+    def fresh(self, stem):
+        """A name no other value of the kernel has."""
+        return f"{stem}{self.root._next_id()}_"
+
+    def expr(self, v):
+        """Value `v` as control-flow rules see it: a scalar expression if rank 0, else an array name."""
+        return self.scalar_of(v) if type(v) is Literal or v.aval.shape == () else self.array_of(v)
+
+    def define(self, v, expr):
+        """Make `v` the value held by name or expression `expr` (see `expr`)."""
+        if v.aval.shape == ():
+            self.scalars[v] = expr
+            self.arrays.discard(v)
+        else:
+            self.names[v] = expr
+            self.arrays.add(v)
+
+    def inline(self, jaxpr, args, depth):
+        """Write `jaxpr` applied to `args` (see `expr`) at `depth`; returns its outputs, array
+        outputs that are one of `args` copied (so no result aliases an operand)."""
+        jaxpr = optimize(jaxpr)
+        child = _Writer(self.name, jaxpr.eqns, jaxpr.invars, jaxpr.outvars, parent=self, indent=self.indent + depth - 1)
+        for v, a in zip(jaxpr.invars, args):
+            child.define(v, a)
+        child._write_eqns()
+        self.parallel |= child.parallel
+        outs = []
+        for v in jaxpr.outvars:
+            out = child.expr(v)
+            outs.append(f"{out}.copy()" if type(v) is not Literal and v.aval.shape != () and out in args else out)
+        return outs
 
     def scalar_of(self, v):
         """A scalar expression for rank-0 value `v` (outside loops)."""
@@ -121,6 +178,10 @@ class _Writer:
     # ------------------------------------------------------------ grouping
 
     def run(self):
+        self._write_eqns()
+        return self._finish()
+
+    def _write_eqns(self):
         group = None
         for eqn in self.eqns:
             if _is_fusible(eqn) and _loop_shape(eqn) != ():
@@ -140,11 +201,12 @@ class _Writer:
                 group = None
             if _is_fusible(eqn):
                 self._scalar_eqn(eqn)
+            elif eqn.primitive in control_rules:
+                control_rules[eqn.primitive][0](self, eqn)
             else:
                 self._array_eqn(eqn)
         if group is not None:
             self._flush(group)
-        return self._finish()
 
     def _needs(self, group, eqn):
         return any(type(v) is not Literal and (v in group.defined or v in group.reduced) for v in eqn.invars)
@@ -189,7 +251,7 @@ class _Writer:
 
     def _allocate(self, v, shape, fill=None):
         name = self.name_of(v)
-        if v in self.output_set and fill is None:
+        if v in self.output_set and fill is None and self.root is self and shape != ():
             self.preallocated.append(v)  # the wrapper passes it in
         elif fill is None:
             self.emit(f"{name} = np.empty({tuple(shape)}, {dtype_code(v.aval.dtype)})")
@@ -348,14 +410,9 @@ class _Writer:
     def _finish(self):
         returned = [v for v in self.outputs if v not in self.preallocated]
         out_names = []
-        for v in returned:
-            if type(v) is not Literal and v in self.arrays:
-                out_names.append(self.name_of(v))
-                continue
-            # a rank-0 scalar or a literal: returned as a 0-d array
-            name = f"out{len(out_names)}"
-            self.emit(f"{name} = np.full((), {self.scalar_of(v)}, {dtype_code(v.aval.dtype)})")
-            out_names.append(name)
+        for v in returned:  # rank-0 values as scalars (the wrapper restores their dtype)
+            rank0 = type(v) is Literal or v.aval.shape == ()
+            out_names.append(self.scalar_of(v) if rank0 else self.name_of(v))
         params = [self.name_of(v) for v in self.inputs] + [self.name_of(v) for v in self.preallocated]
         ret = f"({', '.join(out_names)},)" if out_names else "0"
         head = f"def {self.name}({', '.join(params)}):"

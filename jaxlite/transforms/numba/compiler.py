@@ -16,7 +16,7 @@ from .passes import optimize
 
 __all__ = ["compile_jaxpr", "Executable"]
 
-CODEGEN_VERSION = "1"
+CODEGEN_VERSION = "2"
 
 
 class Executable:
@@ -86,8 +86,8 @@ def _compile(jaxpr, name):
     for v in jaxpr.invars:
         if v.aval.ndim:
             run_lines.append(f"    if not {nm(v)}.flags.c_contiguous: {nm(v)} = np.ascontiguousarray({nm(v)})")
-        else:  # NumPy scalars become 0-d arrays
-            run_lines.append(f"    {nm(v)} = np.asarray({nm(v)})")
+        else:  # rank-0 values are NumPy scalars of their exact dtype throughout
+            run_lines.append(f"    {nm(v)} = {dtype_code(v.aval.dtype)}({nm(v)})")
     for k, seg in enumerate(segments):
         if isinstance(seg, list):
             defined = {v for e in seg for v in e.outvars}
@@ -106,6 +106,9 @@ def _compile(jaxpr, name):
             targets = "".join(f"{nm(v)}, " for v in kernel.returned)
             call = f"kernel_{k}({', '.join(args)})"
             run_lines.append(f"    {targets} = {call}" if targets else f"    {call}")
+            for v in kernel.returned:  # Numba returns Python scalars: back to the exact dtype
+                if v.aval.shape == ():
+                    run_lines.append(f"    {nm(v)} = {dtype_code(v.aval.dtype)}({nm(v)})")
         else:
             fallbacks.append(seg)
             args = [nm(v) if _is_var(v) else f"np.asarray({literal_code(v.val, v.aval.dtype)})" for v in seg.invars]
@@ -114,7 +117,7 @@ def _compile(jaxpr, name):
     results, seen = [], set()
     for v in jaxpr.outvars:
         if not _is_var(v):
-            results.append(f"np.full((), {literal_code(v.val, v.aval.dtype)})")
+            results.append(f"np.asarray({literal_code(v.val, v.aval.dtype)}, {dtype_code(v.aval.dtype)})")
         elif v in seen or v in jaxpr.invars:
             results.append(f"{nm(v)}.copy()")  # outputs never alias inputs or each other
         else:
@@ -172,9 +175,13 @@ def _numpy_runner(eqn):
 
     prim, params = eqn.primitive, eqn.params
 
+    def scalar_or_array(o):
+        o = np.asarray(o)
+        return o[()] if o.ndim == 0 else o
+
     def run(*args):
         with np.errstate(all="ignore"):
-            out = prim.impl(*args, **params)
-        return tuple(np.asarray(o) for o in out) if prim.multiple_results else (np.asarray(out),)
+            out = prim.impl(*[np.asarray(a) for a in args], **params)
+        return tuple(map(scalar_or_array, out)) if prim.multiple_results else (scalar_or_array(out),)
 
     return run

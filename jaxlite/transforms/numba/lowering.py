@@ -14,6 +14,11 @@ primitives (lax/numba_lowerings.py), as it does the derivative and batching rule
   array of the result's shape and dtype, C-contiguous and not aliasing an operand (it may be
   written to). Used for everything else that Numba can run (matmul, reshapes, ...).
 
+- control_rules[prim] = (emit(writer, eqn), sub_jaxprs(**params) -> jaxprs) for primitives
+  holding jaxprs (cond, while, scan): `emit` writes the branches or loop with the writer's
+  `inline`, `fresh`, `expr`, `define` and `emit` (codegen._Writer); the equation is lowerable
+  when every equation of its jaxprs is.
+
 - lowerable_if[prim](in_avals, out_avals, **params) -> bool limits a rule to the cases it
   handles (e.g. dot_general: 2-d float products).
 
@@ -23,12 +28,13 @@ kernels.
 
 import numpy as np
 
-__all__ = ["scalar_rules", "reducer_rules", "block_reducers", "array_rules", "lowerable_if", "literal_code", "dtype_code"]
+__all__ = ["scalar_rules", "reducer_rules", "block_reducers", "array_rules", "control_rules", "lowerable_if", "literal_code", "dtype_code"]
 
 scalar_rules = {}
 reducer_rules = {}
 block_reducers = {}
 array_rules = {}
+control_rules = {}
 lowerable_if = {}
 
 
