@@ -4,7 +4,7 @@
 function records, and the transforms (grad, vmap, jit) rewrite and run that program.
 """
 
-from . import dtypes, lax, numpy, tree, tree_util
+from . import debug, dtypes, lax, numpy, tree, tree_util
 from ._custom_derivatives import checkpoint, custom_jvp, custom_vjp, remat
 from ._autodiff import grad, hessian, jacfwd, jacrev, jvp, linearize, value_and_grad, vjp
 from ._vmap import vmap
@@ -34,6 +34,7 @@ __all__ = [
     "config",
     "custom_jvp",
     "custom_vjp",
+    "debug",
     "dtypes",
     "grad",
     "hessian",

@@ -217,7 +217,7 @@ def pp_eqn(eqn, names):
     head = eqn.primitive.name + (f"[{params}]" if params else "")
     outs = " ".join(_binder(v, names) for v in eqn.outvars)
     args = " ".join(names(v) for v in eqn.invars)
-    return f"{outs} = {head} {args}".rstrip()
+    return f"{outs} = {head} {args}".rstrip() if outs else f"{head} {args}".rstrip()
 
 
 def _tuple_text(items):

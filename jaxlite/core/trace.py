@@ -65,6 +65,7 @@ class Primitive:
     def __init__(self, name, multiple_results=False):
         self.name = name
         self.multiple_results = multiple_results
+        self.effectful = False  # True: never removed or merged, though it has no used output
         self.impl = None  # (*ndarrays, **params) -> ndarray or tuple of ndarrays
         self.abstract_eval = None  # (*avals, **params) -> aval or list of avals
         _PRIMITIVES_BY_NAME.setdefault(name, self)

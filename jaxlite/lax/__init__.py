@@ -73,6 +73,7 @@ CONTROL_FLOW = {p.name: p for p in (cond_p, while_p, scan_p)}
 from . import control_flow_ad  # noqa: F401,E402
 from . import control_flow_batching  # noqa: F401,E402
 from . import numba_control_flow  # noqa: F401,E402
+from .debug_callback import debug_callback_p  # noqa: E402,F401
 
 
 # ---------------------------------------------------------------- shape and dtype

@@ -3,7 +3,7 @@ partial evaluation (splitting a jaxpr into what is known now and what must be st
 
 from ..core import Jaxpr, Literal
 
-__all__ = ["closure_convert", "dce_jaxpr", "partial_eval_jaxpr"]
+__all__ = ["closure_convert", "dce_jaxpr", "has_effects", "partial_eval_jaxpr"]
 
 
 def closure_convert(closed):
@@ -16,14 +16,26 @@ def _is_var(v):
     return type(v) is not Literal
 
 
+def has_effects(eqn):
+    """Whether `eqn` has an effect (a debug callback): its own, or one inside a jaxpr it holds."""
+    if eqn.primitive.effectful:
+        return True
+    for value in eqn.params.values():
+        for inner in value if isinstance(value, tuple) else (value,):
+            if isinstance(inner, Jaxpr) and any(has_effects(e) for e in inner.eqns):
+                return True
+    return False
+
+
 def dce_jaxpr(jaxpr, used_outputs=None):
-    """`jaxpr` without the equations no (used) output depends on. Inputs are all kept.
+    """`jaxpr` without the equations no (used) output depends on and that have no effect.
+    Inputs are all kept.
     Returns the new jaxpr; `used_outputs` (a bool per output) drops unused outputs too."""
     outvars = jaxpr.outvars if used_outputs is None else [v for v, u in zip(jaxpr.outvars, used_outputs) if u]
     live = {v for v in outvars if _is_var(v)}
     kept = []
     for eqn in reversed(jaxpr.eqns):
-        if any(v in live for v in eqn.outvars):
+        if any(v in live for v in eqn.outvars) or has_effects(eqn):
             kept.append(eqn)
             live.update(v for v in eqn.invars if _is_var(v))
     return Jaxpr(jaxpr.constvars, jaxpr.invars, outvars, kept[::-1])

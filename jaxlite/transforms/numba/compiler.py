@@ -113,7 +113,8 @@ def _compile(jaxpr, name):
             fallbacks.append(seg)
             args = [nm(v) if _is_var(v) else f"np.asarray({literal_code(v.val, v.aval.dtype)})" for v in seg.invars]
             targets = "".join(f"{nm(v)}, " for v in seg.outvars)
-            run_lines.append(f"    {targets} = numpy_eqn_{k}({', '.join(args)})")
+            call = f"numpy_eqn_{k}({', '.join(args)})"
+            run_lines.append(f"    {targets} = {call}" if targets else f"    {call}")
     results, seen = [], set()
     for v in jaxpr.outvars:
         if not _is_var(v):

@@ -4,7 +4,7 @@ folding, common-subexpression elimination and dead-code elimination."""
 import numpy as np
 
 from ...core import Eqn, Jaxpr, Literal, Var
-from ..jaxpr_util import dce_jaxpr
+from ..jaxpr_util import dce_jaxpr, has_effects
 
 __all__ = ["optimize", "inline_calls", "fold_literals", "simplify_reshapes", "cse"]
 
@@ -76,7 +76,7 @@ def cse(jaxpr):
     eqns, env, seen = [], {}, {}
     for eqn in jaxpr.eqns:
         invars = [_substitute(v, env) for v in eqn.invars]
-        params = _params_key(eqn.params)
+        params = None if has_effects(eqn) else _params_key(eqn.params)
         key = None if params is None else (eqn.primitive, tuple(_key_of(v) for v in invars), params)
         if key is not None and key in seen:
             env.update(zip(eqn.outvars, seen[key]))
