@@ -15,6 +15,7 @@ from ..core import (
     Primitive,
     current_trace,
     eager_apply,
+    eval_jaxpr,
     StagingTrace,
     Trace,
     Tracer,
@@ -22,13 +23,14 @@ from ..core import (
     primitive_by_name,
     set_current_trace,
     to_numpy,
+    trace_to_jaxpr,
 )
 
 __all__ = [
     "Zero", "UndefinedPrimal", "JVPTrace", "JVPTracer", "LinearizeTrace",
     "primitive_jvps", "primitive_transposes", "partial_eval_rules", "defjvp", "defjvp_rule", "defjvp_zero", "deflinear", "defbilinear",
     "instantiate", "add_tangents", "zeros_like_aval", "is_differentiable", "backward_pass",
-    "jvp_flat", "linearize_flat",
+    "jvp_flat", "linearize_flat", "partial_eval_jaxpr",
 ]
 
 primitive_jvps = {}  # Primitive -> rule(primals, tangents, **params) -> (primal_out, tangent_out)
@@ -221,6 +223,36 @@ def linearize_flat(flat_fun, primals, parent, description):
     finally:
         staging.invalidate()
     return primals_out, linear, input_mask
+
+
+def partial_eval_jaxpr(jaxpr, unknown):
+    """Split `jaxpr` (no constvars) given which inputs are unknown (tangents), by running it
+    under a LinearizeTrace, so equations holding jaxprs (jit, loops, cond) split too.
+
+    Returns (known, known_consts, staged, out_unknown, num_residuals):
+    known(*known_consts, *known inputs) -> (*known outputs, *residuals) and
+    staged(*residuals, *unknown inputs) -> unknown outputs."""
+    from .jaxpr_util import closure_convert
+
+    store = {}
+
+    def known_fun(*known_ins):
+        trace = LinearizeTrace(current_trace(), "partial evaluation")
+        try:
+            known_iter = iter(known_ins)
+            args = [trace.new_arg(a) if u else next(known_iter) for a, u in zip(jaxpr.in_avals, unknown)]
+            with set_current_trace(trace):
+                outs = eval_jaxpr(jaxpr, [], *args)
+            out_unknown = tuple(trace.owns(o) for o in outs)
+            staged, residuals = closure_convert(trace.to_jaxpr([o for o, u in zip(outs, out_unknown) if u]))
+        finally:
+            trace.invalidate()
+        store.update(staged=staged, out_unknown=out_unknown, n_res=len(residuals))
+        return [o for o, u in zip(outs, out_unknown) if not u] + residuals
+
+    known_avals = [a for a, u in zip(jaxpr.in_avals, unknown) if not u]
+    known, consts = closure_convert(trace_to_jaxpr(known_fun, known_avals, "known part"))
+    return known, consts, store["staged"], store["out_unknown"], store["n_res"]
 
 
 # ---------------------------------------------------------------- transposition

@@ -18,7 +18,7 @@ from ..core import (
 )
 from . import ad
 from .batching import primitive_batchers, vmap_flat
-from .jaxpr_util import closure_convert, partial_eval_jaxpr
+from .jaxpr_util import closure_convert
 
 __all__ = ["jit_p", "call_jit"]
 
@@ -100,8 +100,9 @@ ad.primitive_jvps[jit_p] = _jvp_rule
 def _partial_eval_rule(trace, args, params):
     jaxpr, name = params["jaxpr"], params["name"]
     unknown = tuple(trace.owns(x) for x in args)
-    known, staged, out_unknown, _ = _derived(jaxpr, ("partial_eval", unknown), lambda: partial_eval_jaxpr(jaxpr, unknown))
-    known_args = [x for x, u in zip(args, unknown) if not u]
+    known, consts, staged, out_unknown, _ = _derived(
+        jaxpr, ("partial_eval", unknown), lambda: ad.partial_eval_jaxpr(jaxpr, unknown))
+    known_args = [*consts, *[x for x, u in zip(args, unknown) if not u]]
     if trace.parent is None:
         known_outs = eager_apply(jit_p, known_args, {"jaxpr": known, "name": name})
     else:
