@@ -2,6 +2,8 @@
 the kernel, their bodies written inline (codegen._Writer.inline), rank-0 carries as scalar
 variables and the others as arrays. Lowerable when every equation inside is."""
 
+import math
+
 from ..transforms.numba.lowering import control_rules, dtype_code
 from .control_flow import cond_p, scan_p, while_p
 
@@ -75,10 +77,25 @@ def _emit_scan(w, eqn):
         x_slices.append(w.fresh("x"))
         w.emit(f"{x_slices[-1]} = {x}[{i}]", 2)
     outs = w.inline(p["jaxpr"], [*consts, *carries, *x_slices], 2)
-    for y, out in zip(ys, outs[n_carry:]):
-        w.emit(f"{y}[{i}] = {out}", 2)
+    for y, out, v in zip(ys, outs[n_carry:], eqn.outvars[n_carry:]):
+        _store_row(w, y, i, out.removesuffix(".copy()"), v.aval.shape[1:])
     _assign(w, carries, outs[:n_carry], 2)
     _define_all(w, eqn.outvars, [*carries, *ys])
+
+
+def _store_row(w, ys, i, value, shape):
+    """ys[i] = value, as an explicit loop for arrays (Numba's array-valued setitem compiles
+    for seconds)."""
+    if shape == ():
+        w.emit(f"{ys}[{i}] = {value}", 2)
+        return
+    size = math.prod(shape)
+    row, k = w.fresh("row"), w.fresh("k")
+    flat = "" if len(shape) == 1 else f".reshape({size})"
+    w.emit(f"{row} = {ys}[{i}]{flat}", 2)
+    w.emit(f"{value}_flat = {value}{flat}" if flat else f"{value}_flat = {value}", 2)
+    w.emit(f"for {k} in range({size}):", 2)
+    w.emit(f"{row}[{k}] = {value}_flat[{k}]", 3)
 
 
 control_rules[cond_p] = (_emit_cond, lambda branches: branches)
