@@ -107,8 +107,25 @@ def test_static_argnames_given_positionally_or_by_keyword():
 
 
 def test_static_argnums_may_be_negative():
-    g = jit(lambda x, n: x * n, static_argnums=-1)
+    f = Counted(lambda x, n: x * n)
+    g = jit(f, static_argnums=-1)
     assert_like_numpy(g(np.ones(2), 5), np.full(2, 5.0))
+    assert_like_numpy(g(np.ones(2), 6), np.full(2, 6.0))
+    assert f.traces == 2  # n is static: one trace per value
+
+
+def test_static_argnum_passed_by_keyword_is_static():
+    def scale(x, n):
+        if n > 2:  # a Python branch on n: fails unless n is static
+            return x * n
+        return x
+
+    f = Counted(scale)
+    g = jit(f, static_argnums=1)
+    assert_like_numpy(g(np.ones(2), n=3), np.full(2, 3.0))
+    assert_like_numpy(g(np.ones(2), n=3), np.full(2, 3.0))
+    assert_like_numpy(g(np.ones(2), n=1), np.ones(2))
+    assert f.traces == 2
 
 
 @pytest.mark.parametrize("bad", [[1, 2], {"a": 1}, np.arange(3)], ids=["list", "dict", "ndarray"])

@@ -1,8 +1,8 @@
-"""The disk cache of compiled code: a second process does not recompile, the key covers the
+"""The disk cache of compiled code: a later process does not recompile, the key covers the
 versions, concurrent processes share one cache, and forked workers can use jitted functions.
 
-Each test runs fresh Python processes with JAXLITE_CACHE_DIR set to its own temporary
-directory. A process reports, as JSON, its result, the time of its first call (after imports)
+Processes cost seconds each (imports and compiles), so there are few: each test runs fresh
+Python processes with JAXLITE_CACHE_DIR set to its own temporary directory. A process reports, as JSON, its result, the time of its first call (after imports)
 and Numba's cache hit and miss counts for the kernels it ran.
 """
 
@@ -55,56 +55,50 @@ def expected_output():
     return (np.sort(np.tanh(x) * 2.0 + 1.0)[i] + np.sum(x * x)).tolist()
 
 
-def _env(cache_dir):
+def _env(cache_dir, log_compiles=False):
     env = dict(os.environ, JAXLITE_CACHE_DIR=str(cache_dir), PYTHONPATH=str(REPO))
     env.pop("JAXLITE_LOG_COMPILES", None)
+    if log_compiles:
+        env["JAXLITE_LOG_COMPILES"] = "1"
     return env
 
 
-def start(script, cache_dir):
-    return subprocess.Popen([sys.executable, "-c", script], cwd=REPO, env=_env(cache_dir),
+def start(script, cache_dir, log_compiles=False):
+    return subprocess.Popen([sys.executable, "-c", script], cwd=REPO, env=_env(cache_dir, log_compiles),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def finish(process, timeout=300):
     out, err = process.communicate(timeout=timeout)
     assert process.returncode == 0, err
-    return json.loads(out.strip().splitlines()[-1])
-
-
-def run(script, cache_dir):
-    return finish(start(script, cache_dir))
+    return json.loads(out.strip().splitlines()[-1]), err
 
 
 def cache_files(cache_dir):
     return sorted(str(p.relative_to(cache_dir)) for p in Path(cache_dir).rglob("*") if p.is_file())
 
 
-def test_a_second_process_loads_compiled_code_from_disk(tmp_path):
-    first = run(PROGRAM, tmp_path)
-    assert np.allclose(first["out"], expected_output())
-    assert first["kernels"] >= 1 and first["misses"] == first["kernels"] and first["hits"] == 0
-    files = cache_files(tmp_path)
-    assert any(f.endswith(".nbi") for f in files), files  # Numba's index beside the module
-
-    second = run(PROGRAM, tmp_path)
-    assert second["out"] == first["out"]
-    assert second["hits"] == second["kernels"] and second["misses"] == 0
-    assert cache_files(tmp_path) == files, "the second process wrote new cache files"
-    assert second["first_call"] < first["first_call"], (first["first_call"], second["first_call"])
-
-
-def test_processes_started_together_share_one_cache(tmp_path):
-    processes = [start(PROGRAM, tmp_path) for _ in range(3)]
-    results = [finish(p) for p in processes]
-    for r in results:
+def test_processes_share_one_cache_and_later_ones_load_from_it(tmp_path):
+    """Two processes compile at the same time into one cache directory (one of them logging
+    its compiles: JAXLITE_LOG_COMPILES=1); a third loads every kernel from it."""
+    together = [start(PROGRAM, tmp_path, log_compiles=True), start(PROGRAM, tmp_path)]
+    (logged, log), (other, quiet) = [finish(p) for p in together]
+    for r in (logged, other):
         assert np.allclose(r["out"], expected_output())
+        assert r["kernels"] >= 1 and r["hits"] + r["misses"] == r["kernels"]
+    assert "jit(f)" in log and "first call" in log, log
+    assert "jit(f)" not in quiet, quiet
     files = cache_files(tmp_path)
     modules = [f for f in files if f.startswith("jl_") and f.endswith(".py")]
     assert len(modules) == 1, files
+    assert any(f.endswith(".nbi") for f in files), files  # Numba's index beside the module
     assert not [f for f in files if Path(f).name.startswith(".tmp_")], files  # no leftovers
-    after = run(PROGRAM, tmp_path)
-    assert after["hits"] == after["kernels"] and after["misses"] == 0
+
+    later, _ = finish(start(PROGRAM, tmp_path))
+    assert later["out"] == logged["out"]
+    assert later["hits"] == later["kernels"] and later["misses"] == 0
+    assert cache_files(tmp_path) == files, "the later process wrote new cache files"
+    assert later["first_call"] < max(logged["first_call"], other["first_call"])
 
 
 FORKED = textwrap.dedent("""
@@ -115,31 +109,28 @@ FORKED = textwrap.dedent("""
 
     f = jaxlite.jit(lambda x: jnp.cumsum(jnp.sin(x)) * 2.0)
 
-    def work(k):
-        x = np.arange(k + 3, dtype=np.float64)
-        return np.asarray(f(x)).tolist()
+    def work(n):
+        return np.asarray(f(np.arange(n, dtype=np.float64))).tolist()
 
     if __name__ == "__main__":
         ctx = mp.get_context("fork")
-        work(0)  # compiled in the parent before forking (shape (3,)); children add shapes
+        work(3)  # compiled in the parent before forking
         with ctx.Pool(2) as pool:
-            got = pool.map(work, range(4))
-        with ctx.Pool(2) as pool:  # compiled by the children at the same time
-            fresh = pool.map(work, [10, 10, 11])
+            got = pool.map(work, [3, 3])
+        with ctx.Pool(2) as pool:  # a new shape, compiled by both children at the same time
+            fresh = pool.map(work, [10, 10], chunksize=1)
         print(json.dumps({"got": got, "fresh": fresh}))
 """)
 
 
 def test_forked_workers_use_a_jitted_function(tmp_path):
-    result = run(FORKED, tmp_path)
+    result, _ = finish(start(FORKED, tmp_path))
 
-    def want(k):
-        return (np.cumsum(np.sin(np.arange(k + 3.0))) * 2.0).tolist()
+    def want(n):
+        return (np.cumsum(np.sin(np.arange(float(n)))) * 2.0).tolist()
 
-    for k, got in zip(range(4), result["got"]):
-        assert np.allclose(got, want(k))
-    for k, got in zip([10, 10, 11], result["fresh"]):
-        assert np.allclose(got, want(k))
+    assert [np.allclose(g, want(3)) for g in result["got"]] == [True, True]
+    assert [np.allclose(g, want(10)) for g in result["fresh"]] == [True, True]
 
 
 # ---------------------------------------------------------------- the key
