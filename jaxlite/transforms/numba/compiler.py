@@ -128,7 +128,8 @@ def _compile(jaxpr, name):
 
     parts = ["import numpy as np", "import numba",
              "import jaxlite.transforms.numba.scalar_helpers as sh",
-             "import jaxlite.transforms.numba.vmath as vm", ""]
+             "import jaxlite.transforms.numba.vmath as vm",
+             "import jaxlite.transforms.numba.array_helpers as ah", ""]
     for kernel in kernels:
         flags = "cache=True, error_model='numpy', nogil=True" + (", parallel=True" if kernel.parallel else "")
         parts += ["", f"@numba.njit({flags})", kernel.source, ""]
@@ -147,9 +148,10 @@ def _compile(jaxpr, name):
 def _helpers_version():
     """The code generator's version and the helper modules' hashes: kernels inline the helpers,
     and Numba's cache of a kernel would not notice a change in them."""
-    from . import scalar_helpers, vmath
+    from . import array_helpers, scalar_helpers, vmath
 
-    return f"{CODEGEN_VERSION}|{vmath.VMATH_VERSION}|{_file_hash(scalar_helpers.__file__)}"
+    return (f"{CODEGEN_VERSION}|{vmath.VMATH_VERSION}|{_file_hash(scalar_helpers.__file__)}"
+            f"|{_file_hash(array_helpers.__file__)}")
 
 
 def _file_hash(path):
