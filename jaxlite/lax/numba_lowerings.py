@@ -270,8 +270,20 @@ def _no_float16(in_avals, out_avals, **params):
 for _name, _ufunc in {**UNARY, **BINARY}.items():
     scalar_rules[_ELEMENTWISE[_name]] = _ufunc_rule(_name, _ufunc)
 
-scalar_rules[_ELEMENTWISE["real"]] = lambda args, i, o: [_cast(f"({args[0]}).real", o[0].dtype)]
-scalar_rules[_ELEMENTWISE["imag"]] = lambda args, i, o: [_cast(f"({args[0]}).imag", o[0].dtype)]
+def _part(name):
+    """real or imag: a complex value's part; of a real (or bool) value itself, or zero."""
+
+    def rule(args, in_avals, out_avals):
+        out = out_avals[0].dtype
+        if in_avals[0].dtype.kind == "c":
+            return [_cast(f"({args[0]}).{name}", out)]
+        return [_cast(args[0], out) if name == "real" else _lit(0, out)]
+
+    return rule
+
+
+scalar_rules[_ELEMENTWISE["real"]] = _part("real")
+scalar_rules[_ELEMENTWISE["imag"]] = _part("imag")
 scalar_rules[_ELEMENTWISE["complex"]] = lambda args, i, o: [_cast(f"complex({args[0]}, {args[1]})", o[0].dtype)]
 
 

@@ -52,20 +52,8 @@ JIT_SETTINGS = settings(max_examples=1 + max(RANDOM_BATCHES, 1), deadline=None, 
                         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-def known_bug(name, operands):
-    """Examples that hit a known bug outside the array lowerings (test_known_bugs pins them);
-    the random draws avoid them."""
-    if PRIMITIVES[name] in reducer_rules and operands[0].ndim == 0:
-        return "codegen: a reduction of a rank-0 operand (axes=()) raises KeyError"
-    if name in ("real", "imag") and operands[0].dtype.kind == "b":
-        return "numba_lowerings: real/imag of bool emits `.real` on a Numba bool"
-    return None
-
-
 def _draw(data, case, label):
-    """A drawn example, or None for one that hits a known bug (it is left out)."""
-    example = data.draw(case.operands, label=label)
-    return None if known_bug(case.prim, example[0]) else example
+    return data.draw(case.operands, label=label)
 
 
 def _bind(prim, operands, params):
@@ -126,8 +114,8 @@ def _involves_f16(eqn):
 @JIT_SETTINGS
 @given(data=st.data())
 def test_primitive_under_jit(case, data):
-    examples = [e for i in range(BATCH) if (e := _draw(data, case, f"example {i}")) is not None]
-    if not examples or all(repr(e) == repr(examples[0]) for e in examples):
+    examples = [_draw(data, case, f"example {i}") for i in range(BATCH)]
+    if all(repr(e) == repr(examples[0]) for e in examples):
         return  # hypothesis' first, simplest example: BATCH copies of it are not worth a compile
     executable = check_under_jit(case.prim, examples)
     if case.prim in ARRAY_LOWERED:
@@ -142,8 +130,7 @@ def test_every_elementwise_primitive_in_one_kernel(data):
     takes), all in one jitted function: they lower side by side in one kernel. Random operands
     are tested in test_jit_elementwise.py."""
     cases = [case for case in tp.CASES if case.prim in ELEMENTWISE]
-    drawn = [(case.prim, _draw(data, case, case.id)) for case in cases]
-    examples = [(name, example) for name, example in drawn if example is not None]
+    examples = [(case.prim, _draw(data, case, case.id)) for case in cases]
     flat = [x for _, (ops, _) in examples for x in ops]
 
     def run(*xs):
@@ -271,9 +258,8 @@ def test_pinned_examples_under_jit():
     ("reduce_sum", (np.array(2.5),)), ("reduce_max", (np.array(3, np.int8),)),
     ("real", (np.array([True, False]),)), ("imag", (np.array(True),)),
 ])
-@pytest.mark.xfail(strict=True, reason="known bugs outside the array lowerings, see known_bug")
-def test_known_bugs(name, operands):
-    assert known_bug(name, operands)
+def test_rank0_reductions_and_parts_of_bools(name, operands):
+    """Once bugs: reducing a rank-0 operand raised KeyError; real/imag of bool did not compile."""
     params = {"axes": ()} if PRIMITIVES[name] in reducer_rules else {}
     check_under_jit(name, [(operands, params)])
 

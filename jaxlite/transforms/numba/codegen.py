@@ -226,7 +226,7 @@ class _Writer:
     # ------------------------------------------------------------ rank-0 and array equations
 
     def _scalar_eqn(self, eqn):
-        if eqn.primitive.name == "broadcast_in_dim":  # () -> ()
+        if eqn.primitive.name == "broadcast_in_dim" or eqn.primitive in reducer_rules:  # () -> ()
             self.scalars[eqn.outvars[0]] = self.scalar_of(eqn.invars[0])
             return
         args = [self.scalar_of(v) for v in eqn.invars]
