@@ -183,9 +183,28 @@ def _dtype_of(x):
     return dtype_and_weak(x)[0] if _is_python_scalar(x) else canonicalize_dtype(x)
 
 
+class _FInfo:
+    """numpy.finfo with the Array API's Python-float limits (eps, max, min, smallest_normal,
+    ...) and int bits; NumPy's other attributes are passed through."""
+
+    _FLOATS = ("eps", "epsneg", "max", "min", "smallest_normal", "smallest_subnormal", "tiny", "resolution")
+
+    def __init__(self, info):
+        self._info = info
+        self.bits, self.dtype = int(info.bits), info.dtype
+        for name in self._FLOATS:
+            setattr(self, name, float(getattr(info, name)))
+
+    def __getattr__(self, name):
+        return getattr(self._info, name)
+
+    def __repr__(self):
+        return repr(self._info)
+
+
 def finfo(type):
     """Machine limits of a floating dtype, given as a dtype, array or Python float."""
-    return np.finfo(_dtype_of(type))
+    return _FInfo(np.finfo(_dtype_of(type)))
 
 
 def iinfo(type):

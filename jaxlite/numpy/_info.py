@@ -1,11 +1,14 @@
-"""The Array API inspection namespace: __array_namespace_info__()."""
+"""The Array API 2025.12 inspection namespace: `__array_namespace_info__()`."""
 
 from .. import dtypes
 from ..core.array import CPU
 
 __all__ = ["__array_namespace_info__"]
 
-_KIND_TABLE = {
+# NumPy's NPY_MAXDIMS: jaxlite arrays are NumPy arrays underneath.
+_MAX_DIMENSIONS = 64
+
+_DTYPES_OF_KIND = {
     "bool": dtypes.bool_dtypes,
     "signed integer": dtypes.signed_integer_dtypes,
     "unsigned integer": dtypes.unsigned_integer_dtypes,
@@ -16,26 +19,38 @@ _KIND_TABLE = {
 }
 
 
+def _check_device(device):
+    if device is not None and device != CPU:
+        raise ValueError(f"unknown device {device!r}; jaxlite has only {CPU!r}")
+
+
+def _dtypes_of(kind):
+    if kind is None:
+        return dtypes.all_dtypes
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    for k in kinds:
+        if k not in _DTYPES_OF_KIND:
+            raise ValueError(f"dtypes(): unknown kind {k!r}; expected one of {sorted(_DTYPES_OF_KIND)} or a tuple of them")
+    return [d for d in dtypes.all_dtypes if any(d in _DTYPES_OF_KIND[k] for k in kinds)]
+
+
 class Info:
-    """What this namespace supports, as the Array API's inspection functions report it."""
+    """What jaxlite.numpy supports, as the Array API's inspection functions report it."""
 
     __module__ = "jaxlite.numpy"
+    __slots__ = ()
 
     def capabilities(self):
-        return {"boolean indexing": True, "data-dependent shapes": True, "max dimensions": 64}
+        return {"boolean indexing": True, "data-dependent shapes": True, "max dimensions": _MAX_DIMENSIONS}
 
     def default_device(self):
         return CPU
 
     def devices(self):
-        return [CPU]
-
-    def _check_device(self, device):
-        if device not in (None, CPU):
-            raise ValueError(f"unknown device {device!r}; jaxlite has only {CPU!r}")
+        return (CPU,)
 
     def default_dtypes(self, *, device=None):
-        self._check_device(device)
+        _check_device(device)
         return {
             "real floating": dtypes.default_float,
             "complex floating": dtypes.default_complex,
@@ -44,21 +59,11 @@ class Info:
         }
 
     def dtypes(self, *, device=None, kind=None):
-        self._check_device(device)
-        if kind is None:
-            chosen = dtypes.all_dtypes
-        else:
-            kinds = kind if isinstance(kind, tuple) else (kind,)
-            chosen = [d for d in dtypes.all_dtypes if any(_matches(d, k) for k in kinds)]
-        return {d.name: d for d in chosen}
+        _check_device(device)
+        return {d.name: d for d in _dtypes_of(kind)}
 
-
-def _matches(dtype, kind):
-    if isinstance(kind, str):
-        if kind not in _KIND_TABLE:
-            raise ValueError(f"dtypes(): unknown kind {kind!r}; expected one of {sorted(_KIND_TABLE)}")
-        return dtype in _KIND_TABLE[kind]
-    return dtype == dtypes.canonicalize_dtype(kind)
+    def __repr__(self):
+        return "jaxlite.numpy.__array_namespace_info__()"
 
 
 def __array_namespace_info__():

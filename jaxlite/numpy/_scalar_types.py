@@ -25,7 +25,7 @@ class ScalarType:
     def __eq__(self, other):
         try:
             return self.dtype == np.dtype(other)
-        except TypeError:
+        except (TypeError, ValueError):  # np.dtype raises either for what is not a dtype
             return NotImplemented
 
     def __hash__(self):

@@ -49,7 +49,7 @@ def test_version_and_inspection_namespace():
     assert info.default_dtypes()["integral"] == np.int64
     assert set(info.dtypes(kind="real floating")) == {"float32", "float64"}
     assert info.capabilities()["boolean indexing"] is True
-    assert info.devices() == [info.default_device()]
+    assert info.devices() == (info.default_device(),)
 
 
 @pytest.mark.parametrize("name", ["bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
