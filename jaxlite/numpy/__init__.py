@@ -35,6 +35,22 @@ from ._sorting import *  # noqa: F403
 from ._sorting import __all__ as _sorting_all
 from ._ufuncs import *  # noqa: F403
 from ._ufuncs import __all__ as _ufuncs_all
+from ._predicates import *  # noqa: F403
+from ._predicates import __all__ as _predicates_all
+from ._sets import *  # noqa: F403
+from ._sets import __all__ as _sets_all
+from ._io import *  # noqa: F403
+from ._io import __all__ as _io_all
+from ._functional import *  # noqa: F403
+from ._functional import __all__ as _functional_all
+from ._index_tricks import *  # noqa: F403
+from ._index_tricks import __all__ as _index_tricks_all
+from ._signal import *  # noqa: F403
+from ._signal import __all__ as _signal_all
+from ._statistics import *  # noqa: F403
+from ._statistics import __all__ as _statistics_all
+from ._polynomial import *  # noqa: F403
+from ._polynomial import __all__ as _polynomial_all
 
 __array_api_version__ = "2025.12"
 
@@ -70,7 +86,8 @@ _array_methods.install()
 __all__ = sorted({
     *_contractions_all, *_creation_all, *_einsum_all, *_index_functions_all, *_indexing_all,
     *_manipulation_all, *_order_statistics_all, *_ranges_all, *_rearranging_all, *_reductions_all,
-    *_searching_all, *_sorting_all, *_ufuncs_all,
+    *_searching_all, *_sorting_all, *_ufuncs_all, *_predicates_all, *_sets_all, *_io_all,
+    *_functional_all, *_index_tricks_all, *_signal_all, *_statistics_all, *_polynomial_all,
     "ndarray", "bool", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
     "uint64", "float16", "float32", "float64", "complex64", "complex128", "can_cast", "finfo",
     "iinfo", "isdtype", "issubdtype", "promote_types", "result_type", "dtype", "e", "pi", "inf",

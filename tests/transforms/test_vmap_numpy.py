@@ -28,6 +28,10 @@ from helpers import traced
 from jaxlite import tree_util
 from jaxlite.core import Array, ConcretizationTypeError, Tracer
 from test_numpy_grads import ROWS as GRAD_ROWS
+import numpy_rows_a
+import numpy_rows_b
+
+NUMPY_ROW_MODULES = (numpy_rows_a, numpy_rows_b)
 
 B = 3  # examples per batch
 TRIALS = 3  # random batch-axis configurations per row
@@ -285,6 +289,9 @@ def _index_rows():
 
 
 EXTRA_ROWS = _boolean_rows() + _integer_rows() + _searching_rows() + _creation_rows() + _index_rows()
+# More rows from the per-category row modules in tests/ (numpy_rows_*.py): ROWS holds
+# (name, fun, gens[, label[, covers]]) tuples and EXCLUDED {name: reason}.
+EXTRA_ROWS += [Row(*r) for module in NUMPY_ROW_MODULES for r in module.ROWS]
 ROWS = [_from_grad_row(r) for r in GRAD_ROWS] + EXTRA_ROWS
 
 # ---------------------------------------------------------------- coverage
@@ -300,6 +307,8 @@ EXCLUDED = {
     "place": "mutates its argument in place: eager only (MUTATING checks its error under vmap)",
     "put": "mutates its argument in place: eager only (MUTATING checks its error under vmap)",
 }
+for _module in NUMPY_ROW_MODULES:
+    EXCLUDED.update(_module.EXCLUDED)
 
 
 def test_every_function_has_a_row():
