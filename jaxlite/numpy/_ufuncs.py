@@ -390,8 +390,9 @@ def _round_integer(x, factor):
 around = round
 
 
-def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None):  # noqa: A002
-    """Limit values to [min, max], as numpy.clip (Array API's `min=`/`max=` too)."""
+def clip(a, /, min=None, max=None, out=None, *, a_min=None, a_max=None):  # noqa: A002
+    """Limit values to [min, max], as numpy.clip; the Array API's parameter names, with
+    NumPy's `a_min=`/`a_max=` keywords too."""
     low = min if a_min is None else a_min
     high = max if a_max is None else a_max
     if current_trace() is None:
