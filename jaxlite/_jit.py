@@ -36,7 +36,7 @@ def jit(fun=None, *, static_argnums=(), static_argnames=(), donate_argnums=(), d
     return JittedFunction(fun, static_argnums, static_argnames)
 
 
-_PYTHON_SCALARS = (bool, int, float, complex)
+_PYTHON_SCALARS = frozenset((bool, int, float, complex))
 
 
 def _describe(x, keys, values):
@@ -55,7 +55,10 @@ def _describe(x, keys, values):
         return True
     if kind is tuple or kind is list:
         keys.append((kind, len(x)))
-        return all(_describe(item, keys, values) for item in x)
+        for item in x:
+            if not _describe(item, keys, values):
+                return False
+        return True
     if kind is dict:
         try:
             ordered = sorted(x)
@@ -71,7 +74,7 @@ def _run_fast(entry, values):
     outs = run(*consts, *values) if consts else run(*values)
     if out_tree is None:
         return wrap(outs[0])
-    return tree_util.tree_unflatten(out_tree, [wrap(o) for o in outs])
+    return out_tree.unflatten([wrap(o) for o in outs])
 
 
 class Lowered:
@@ -143,7 +146,8 @@ class JittedFunction:
         return traced
 
     def __call__(self, *args, **kwargs):
-        if not kwargs and current_trace() is None:
+        eager = current_trace() is None
+        if eager and not kwargs and args and type(args[0]) is Array:
             # The fast path: positional Arrays whose shapes and dtypes were seen before.
             try:
                 values = [a._value for a in args]
@@ -152,7 +156,7 @@ class JittedFunction:
             entry = None if values is None else self._fast.get(tuple([(v.shape, v.dtype) for v in values]))
             if entry is not None:
                 return _run_fast(entry, values)
-        tree_key = self._tree_key(args, kwargs) if current_trace() is None else None
+        tree_key = self._tree_key(args, kwargs) if eager else None
         if tree_key is not None:
             entry = self._fast_trees.get(tree_key[0])
             if entry is not None:
@@ -174,13 +178,14 @@ class JittedFunction:
         the structure, each leaf's (shape, dtype) or Python type (see _describe), and the static
         arguments; None for any other call (it takes the general path)."""
         nums, names = self._static_argnums, self._static_argnames
-        try:
-            static = tuple(args[i] for i in nums if -len(args) <= i < len(args))
-            static += tuple((k, kwargs[k]) for k in names if k in kwargs)
-            hash(static)
-        except (TypeError, IndexError):
-            return None
+        static = ()
         if nums or names:
+            try:
+                static = tuple(args[i] for i in nums if -len(args) <= i < len(args))
+                static += tuple((k, kwargs[k]) for k in names if k in kwargs)
+                hash(static)
+            except (TypeError, IndexError):
+                return None
             skip = {i % len(args) for i in nums if -len(args) <= i < len(args)}
             args = tuple(a for i, a in enumerate(args) if i not in skip)
             kwargs = {k: v for k, v in kwargs.items() if k not in names}

@@ -22,11 +22,11 @@ def get_aval(x):
 
 
 class StagingTracer(Tracer):
-    __slots__ = ("_aval", "var", "_known")
+    __slots__ = ("_aval", "jaxpr_var", "_known")
 
     def __init__(self, trace, var, known=None):
         self._trace = trace
-        self.var = var
+        self.jaxpr_var = var
         self._aval = var.aval
         self._known = known  # the value of a lifted constant, until an update rebinds the tracer
 
@@ -63,7 +63,7 @@ class StagingTrace(Trace):
     def to_atom(self, x):
         """The Var or Literal that stands for operand `x` in this trace's jaxpr."""
         if self.owns(x):
-            return x.var
+            return x.jaxpr_var
         if not isinstance(x, Tracer):
             value = x._value if type(x) is Array else x
             if np.ndim(value) == 0:

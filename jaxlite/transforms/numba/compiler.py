@@ -8,7 +8,10 @@ module's `run(*inputs)` allocates outputs, makes inputs C-contiguous and calls t
 
 import weakref
 
+import numpy as np
+
 from ...core import Literal
+from ...core.jaxpr import _Names, pp_eqn
 from .cache import load_module
 from .codegen import is_lowerable, write_kernel
 from .lowering import dtype_code, literal_code
@@ -86,8 +89,8 @@ def _compile(jaxpr, name):
     for v in jaxpr.invars:
         if v.aval.ndim:
             run_lines.append(f"    if not {nm(v)}.flags.c_contiguous: {nm(v)} = np.ascontiguousarray({nm(v)})")
-        else:  # rank-0 values are NumPy scalars of their exact dtype throughout
-            run_lines.append(f"    {nm(v)} = {dtype_code(v.aval.dtype)}({nm(v)})")
+        else:  # rank-0 values are scalars of their exact dtype throughout
+            run_lines.append(f"    {nm(v)} = {_exact_scalar(nm(v), v.aval.dtype, may_be_array=True)}")
     for k, seg in enumerate(segments):
         if isinstance(seg, list):
             defined = {v for e in seg for v in e.outvars}
@@ -107,13 +110,16 @@ def _compile(jaxpr, name):
             call = f"kernel_{k}({', '.join(args)})"
             run_lines.append(f"    {targets} = {call}" if targets else f"    {call}")
             for v in kernel.returned:  # Numba returns Python scalars: back to the exact dtype
-                if v.aval.shape == ():
-                    run_lines.append(f"    {nm(v)} = {dtype_code(v.aval.dtype)}({nm(v)})")
+                if v.aval.shape == () and v.aval.dtype not in _PYTHON_EXACT:
+                    run_lines.append(f"    {nm(v)} = {_exact_scalar(nm(v), v.aval.dtype)}")
         else:
             fallbacks.append(seg)
             args = [nm(v) if _is_var(v) else f"np.asarray({literal_code(v.val, v.aval.dtype)})" for v in seg.invars]
             targets = "".join(f"{nm(v)}, " for v in seg.outvars)
             call = f"numpy_eqn_{k}({', '.join(args)})"
+            # The equation in a comment: programs that differ only in their NumPy equations
+            # must not share a module (it is found by its source).
+            run_lines.append(f"    # numpy_eqn_{k}: {pp_eqn(seg, _Names())}".replace("\n", " "))
             run_lines.append(f"    {targets} = {call}" if targets else f"    {call}")
     results, seen = [], set()
     for v in jaxpr.outvars:
@@ -143,6 +149,17 @@ def _compile(jaxpr, name):
     module = load_module(source, _helpers_version(), fallback_fns)
     executable = _BY_SOURCE[source] = Executable(module.run, source, fallbacks, jaxpr)
     return executable
+
+
+# Dtypes a Python scalar of the matching type stands for exactly (NumPy and Numba agree).
+_PYTHON_EXACT = {np.dtype(t) for t in (np.bool_, np.int64, np.float64, np.complex128)}
+
+
+def _exact_scalar(name, dtype, may_be_array=False):
+    """Code for the value of `name` as a scalar of exactly `dtype`."""
+    if dtype in _PYTHON_EXACT and may_be_array:  # a 0-d array, a NumPy or a Python scalar
+        return f"{name}[()] if type({name}) is np.ndarray else {name}"
+    return f"{dtype_code(dtype)}({name})"
 
 
 def _helpers_version():
@@ -178,9 +195,9 @@ def _numpy_runner(eqn):
 
     prim, params = eqn.primitive, eqn.params
 
-    def scalar_or_array(o):
+    def scalar_or_array(o):  # what kernels take: scalars, and C-contiguous arrays
         o = np.asarray(o)
-        return o[()] if o.ndim == 0 else o
+        return o[()] if o.ndim == 0 else np.ascontiguousarray(o)
 
     def run(*args):
         with np.errstate(all="ignore"):
