@@ -4,10 +4,12 @@ variables and the others as arrays. Lowerable when every equation inside is."""
 
 import math
 
-from ..transforms.numba.lowering import control_rules, dtype_code
+from ..transforms.numba.lowering import control_rules, dtype_code, loop_body
 from .control_flow import cond_p, scan_p, while_p
 
 __all__ = []
+
+WHILE_TRIPS = 1000  # what rules that depend on it assume a while loop's trip count to be
 
 
 def _assign(w, names, values, depth):
@@ -52,10 +54,11 @@ def _emit_while(w, eqn):
     body_consts = [w.expr(v) for v in eqn.invars[n_cond: n_cond + n_body]]
     carries = _carries(w, eqn.invars[n_cond + n_body:], copy_arrays=True)
     w.emit("while True:")
-    (pred,) = w.inline(p["cond_jaxpr"], [*cond_consts, *carries], 2)
-    w.emit(f"if not {pred}:", 2)
-    w.emit("break", 3)
-    _assign(w, carries, w.inline(p["body_jaxpr"], [*body_consts, *carries], 2), 2)
+    with loop_body(WHILE_TRIPS):
+        (pred,) = w.inline(p["cond_jaxpr"], [*cond_consts, *carries], 2)
+        w.emit(f"if not {pred}:", 2)
+        w.emit("break", 3)
+        _assign(w, carries, w.inline(p["body_jaxpr"], [*body_consts, *carries], 2), 2)
     _define_all(w, eqn.outvars, carries)
 
 
@@ -76,7 +79,8 @@ def _emit_scan(w, eqn):
     for x in xs:
         x_slices.append(w.fresh("x"))
         w.emit(f"{x_slices[-1]} = {x}[{i}]", 2)
-    outs = w.inline(p["jaxpr"], [*consts, *carries, *x_slices], 2)
+    with loop_body(length):
+        outs = w.inline(p["jaxpr"], [*consts, *carries, *x_slices], 2)
     for y, out, v in zip(ys, outs[n_carry:], eqn.outvars[n_carry:]):
         _store_row(w, y, i, out.removesuffix(".copy()"), v.aval.shape[1:])
     _assign(w, carries, outs[:n_carry], 2)

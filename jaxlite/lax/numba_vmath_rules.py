@@ -4,12 +4,13 @@ LLVM can then vectorize the fused loops around them. Other dtypes keep numba_low
 
 Each call is inlined, which costs compile time (~50 ms per call in a kernel, measured: a chain of
 ten sin calls compiled in 1.0 s inlined, 0.5 s calling libm). Below VMATH_MIN_SIZE elements a
-loop calls libm instead: there the compile costs more than the vector speed-up returns.
+loop calls libm instead: there the compile costs more than the vector speed-up returns. (The
+size counts every run of the loop: a loop inside a scan of 200 steps runs 200 times.)
 """
 
 import math
 
-from ..transforms.numba.lowering import scalar_rules
+from ..transforms.numba.lowering import enclosing_trips, scalar_rules
 from .elementwise import PRIMITIVES as _ELEMENTWISE
 
 __all__ = []
@@ -24,7 +25,7 @@ def _vmath_rule(name, fallback):
     def rule(args, in_avals, out_avals, **params):
         dtype = out_avals[0].dtype.name
         if (dtype in VMATH[name] and in_avals[0].dtype == out_avals[0].dtype
-                and math.prod(out_avals[0].shape) >= VMATH_MIN_SIZE):
+                and math.prod(out_avals[0].shape) * enclosing_trips() >= VMATH_MIN_SIZE):
             return [f"vm.{name}_{_SUFFIX[dtype]}({args[0]})"]
         return fallback(args, in_avals, out_avals, **params)
 

@@ -26,15 +26,34 @@ A primitive in none of these (or whose condition fails) runs with NumPy between 
 kernels.
 """
 
+import contextlib
+
 import numpy as np
 
-__all__ = ["scalar_rules", "reducer_rules", "block_reducers", "array_rules", "control_rules", "lowerable_if", "literal_code", "dtype_code"]
+__all__ = ["enclosing_trips", "loop_body", "scalar_rules", "reducer_rules", "block_reducers", "array_rules", "control_rules", "lowerable_if", "literal_code", "dtype_code"]
 
 scalar_rules = {}
 reducer_rules = {}
 block_reducers = {}
 array_rules = {}
 control_rules = {}
+
+_TRIPS = [1]  # while a loop body is written: how many times it will run (a while loop: many)
+
+
+def enclosing_trips():
+    """How many times the code being written runs per call: the product of the trip counts of
+    the loops it is inside (rules that trade compile time for speed use it)."""
+    return _TRIPS[-1]
+
+
+@contextlib.contextmanager
+def loop_body(trips):
+    _TRIPS.append(_TRIPS[-1] * max(int(trips), 1))
+    try:
+        yield
+    finally:
+        _TRIPS.pop()
 lowerable_if = {}
 
 

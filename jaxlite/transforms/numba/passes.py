@@ -1,16 +1,17 @@
 """Jaxpr passes run before code generation: inlining of nested jit calls, scalar literal
-folding, common-subexpression elimination and dead-code elimination."""
+folding, outer products as broadcast multiplies, common-subexpression elimination and
+dead-code elimination."""
 
 import numpy as np
 
 from ...core import Eqn, Jaxpr, Literal, Var
 from ..jaxpr_util import dce_jaxpr, has_effects
 
-__all__ = ["optimize", "inline_calls", "fold_literals", "simplify_reshapes", "cse"]
+__all__ = ["optimize", "inline_calls", "fold_literals", "outer_products", "simplify_reshapes", "cse"]
 
 
 def optimize(jaxpr):
-    return dce_jaxpr(cse(simplify_reshapes(fold_literals(inline_calls(jaxpr)))))
+    return dce_jaxpr(cse(simplify_reshapes(outer_products(fold_literals(inline_calls(jaxpr))))))
 
 
 def _substitute(v, env):
@@ -114,3 +115,47 @@ def _reshape_eqns(eqn, origin, out):
     from ...core import primitive_by_name
 
     yield Eqn(primitive_by_name("reshape"), [origin], [out], {"new_sizes": tuple(out.aval.shape)})
+
+
+def outer_products(jaxpr):
+    """A dot_general that contracts nothing (an outer product, maybe batched) becomes a
+    multiply of two broadcasts, so it fuses with the elementwise work around it (in a backward
+    pass, `dW + outer(dz, h)` is then one loop)."""
+    from ...core import primitive_by_name
+
+    if not any(_broadcast_dims_of_outer(e) for e in jaxpr.eqns):
+        return jaxpr
+    eqns = []
+    for eqn in jaxpr.eqns:
+        dims = _broadcast_dims_of_outer(eqn)
+        if not dims or eqn.params["preferred_element_type"] is not None:
+            eqns.append(eqn)
+            continue
+        (out,) = eqn.outvars
+        operands = []
+        for v, d in zip(eqn.invars, dims):
+            b = Var(out.aval.update(dtype=v.aval.dtype, weak_type=False))
+            eqns.append(Eqn(primitive_by_name("broadcast_in_dim"), [v], [b],
+                            {"shape": out.aval.shape, "broadcast_dimensions": d}))
+            operands.append(b)
+        eqns.append(Eqn(primitive_by_name("mul"), operands, [out], {}))
+    return Jaxpr(jaxpr.constvars, jaxpr.invars, jaxpr.outvars, eqns)
+
+
+def _broadcast_dims_of_outer(eqn):
+    """For a dot_general contracting nothing whose operands' axes land in the output in order:
+    each operand's broadcast_dimensions into the output; else None."""
+    if eqn.primitive.name != "dot_general":
+        return None
+    (lc, rc), (lb, rb) = eqn.params["dimension_numbers"]
+    if lc or rc:
+        return None
+    lhs, rhs = (v.aval.ndim for v in eqn.invars)
+    nb = len(lb)
+    l_free = [d for d in range(lhs) if d not in lb]
+    r_free = [d for d in range(rhs) if d not in rb]
+    l_pos, r_pos = {d: k for k, d in enumerate(lb)}, {d: k for k, d in enumerate(rb)}
+    l_pos.update({d: nb + k for k, d in enumerate(l_free)})
+    r_pos.update({d: nb + len(l_free) + k for k, d in enumerate(r_free)})
+    dims = tuple(l_pos[d] for d in range(lhs)), tuple(r_pos[d] for d in range(rhs))
+    return dims if all(list(d) == sorted(d) for d in dims) else None
