@@ -70,6 +70,8 @@ PRIMITIVES = {
 # Higher-order primitives (their params hold jaxprs): tested apart from PRIMITIVES' tables.
 from .control_flow import cond, cond_p, fori_loop, map, scan, scan_p, switch, while_loop, while_p  # noqa: E402,A004
 CONTROL_FLOW = {p.name: p for p in (cond_p, while_p, scan_p)}
+from .fft import fft, fft_p  # noqa: E402
+FFT = {fft_p.name: fft_p}  # not in PRIMITIVES: it has no Numba lowering (it runs with NumPy under jit)
 from . import control_flow_ad  # noqa: F401,E402
 from . import control_flow_batching  # noqa: F401,E402
 from . import numba_control_flow  # noqa: F401,E402

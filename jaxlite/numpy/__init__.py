@@ -93,3 +93,4 @@ __all__ = sorted({
     "iinfo", "isdtype", "issubdtype", "promote_types", "result_type", "dtype", "e", "pi", "inf",
     "nan", "newaxis", "__array_namespace_info__", "__array_api_version__",
 })
+from . import fft  # noqa: E402  (jaxlite.numpy.fft)
