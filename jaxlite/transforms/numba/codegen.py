@@ -346,7 +346,7 @@ class _Writer:
         for e in group.eqns:
             if e.primitive.name == "broadcast_in_dim":
                 src = e.invars[0]
-                if type(src) is Literal or src.aval.shape == ():
+                if type(src) is Literal or src.aval.shape in ((), shape):  # a scalar, or identity
                     loop_vals[e.outvars[0]] = read(src)
                 elif src in loop_vals:  # identity broadcast of a loop value
                     loop_vals[e.outvars[0]] = loop_vals[src]

@@ -134,6 +134,9 @@ def outer_products(jaxpr):
         (out,) = eqn.outvars
         operands = []
         for v, d in zip(eqn.invars, dims):
+            if v.aval.shape == out.aval.shape:  # a batch axis only: no broadcast needed
+                operands.append(v)
+                continue
             b = Var(out.aval.update(dtype=v.aval.dtype, weak_type=False))
             eqns.append(Eqn(primitive_by_name("broadcast_in_dim"), [v], [b],
                             {"shape": out.aval.shape, "broadcast_dimensions": d}))
