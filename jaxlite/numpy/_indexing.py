@@ -180,7 +180,7 @@ def _normalized(kind, value, size, axis):
     if kind == "slice":
         return range(*value.indices(size))
     if isinstance(value, Tracer):
-        if size == 0:
+        if size == 0 and value.aval.size:  # no index into an empty axis can be in bounds
             raise IndexError(f"index is out of bounds for axis {axis} with size 0")
         return value  # negatives are wrapped when lowered
     value = np.asarray(value)

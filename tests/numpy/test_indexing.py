@@ -592,3 +592,11 @@ def test_place_and_put_mutate_eagerly():
 def test_index_exp_and_s_():
     assert jnp.s_[1:2, ::-1] == (slice(1, 2), slice(None, None, -1))
     assert jnp.index_exp[3] == (3,)
+
+
+def test_empty_integer_index_into_an_empty_axis_under_a_transform():
+    x, i = np.zeros((0, 2)), np.zeros(0, int)
+    assert traced(lambda x, i: x[i])(x, i).shape == (0, 2)
+    assert traced(lambda x, i: x.at[i].set(1.0))(x, i).shape == (0, 2)
+    with pytest.raises(IndexError, match="out of bounds for axis 0 with size 0"):
+        traced(lambda x, i: x[i])(x, np.zeros(1, int))
