@@ -56,7 +56,15 @@ def _describe(x, keys, values):
     if kind is tuple or kind is list:
         keys.append((kind, len(x)))
         for item in x:
-            if not _describe(item, keys, values):
+            item_kind = type(item)
+            if item_kind in _PYTHON_SCALARS:  # leaves inline: the common case, no call
+                keys.append(item_kind)
+                values.append(item)
+            elif item_kind is Array:
+                value = item._value
+                keys.append((value.shape, value.dtype))
+                values.append(value)
+            elif not _describe(item, keys, values):
                 return False
         return True
     if kind is dict:
@@ -74,7 +82,16 @@ def _run_fast(entry, values):
     outs = run(*consts, *values) if consts else run(*values)
     if out_tree is None:
         return wrap(outs[0])
-    return out_tree.unflatten([wrap(o) for o in outs])
+    return out_tree([wrap(o) for o in outs])
+
+
+def _unflattener(tree):
+    """leaves -> the output pytree: a plain tuple or list of leaves without PyTreeDef's walk."""
+    if tree == tree_util.tree_structure((0,) * tree.num_leaves):
+        return tuple
+    if tree == tree_util.tree_structure([0] * tree.num_leaves):
+        return list
+    return tree.unflatten
 
 
 class Lowered:
@@ -149,6 +166,14 @@ class JittedFunction:
         eager = current_trace() is None
         if eager and not kwargs and args and type(args[0]) is Array:
             # The fast path: positional Arrays whose shapes and dtypes were seen before.
+            if len(args) == 1:  # the commonest call, without building lists
+                value = args[0]._value
+                entry = self._fast.get(((value.shape, value.dtype),))
+                if entry is not None:
+                    run, consts, out_tree = entry
+                    if out_tree is None and not consts:
+                        return wrap(run(value)[0])
+                    return _run_fast(entry, [value])
             try:
                 values = [a._value for a in args]
             except AttributeError:
@@ -199,7 +224,7 @@ class JittedFunction:
 
         consts = [c._value if type(c) is Array else c for c in traced.consts]
         single = traced.out_tree == tree_util.tree_structure(0)
-        return compile_jaxpr(traced.jaxpr, self._name).run, consts, None if single else traced.out_tree
+        return compile_jaxpr(traced.jaxpr, self._name).run, consts, None if single else _unflattener(traced.out_tree)
 
     def lower(self, *args, **kwargs):
         signature, flat_fun, _, out_store = self._signature(args, kwargs)

@@ -168,7 +168,7 @@ _new_array = object.__new__
 def wrap(value):
     """An Array around `value` (an ndarray or NumPy scalar), without copying."""
     array = _new_array(Array)
-    array._value = value if type(value) is np.ndarray else np.asarray(value)
+    array._value = value if type(value) is np.ndarray else np.array(value)  # faster than asarray on scalars
     return array
 
 

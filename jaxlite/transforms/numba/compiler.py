@@ -126,7 +126,8 @@ def _compile(jaxpr, name):
         if not _is_var(v):
             results.append(f"np.asarray({literal_code(v.val, v.aval.dtype)}, {dtype_code(v.aval.dtype)})")
         elif v in seen or v in jaxpr.invars:
-            results.append(f"{nm(v)}.copy()")  # outputs never alias inputs or each other
+            # outputs never alias inputs or each other (scalars cannot alias)
+            results.append(f"{nm(v)}.copy()" if v.aval.ndim else nm(v))
         else:
             results.append(nm(v))
             seen.add(v)
