@@ -335,7 +335,8 @@ def iota(out, axis):
 
 
 @_inline
-def _argmax(x, out):
+def _arg_extreme(x, out, largest):
+    """Per lane, the first index of the largest (or smallest) value, or of the first NaN."""
     outer, n, inner = x.shape
     for a in range(outer):
         for c in range(inner):
@@ -346,24 +347,7 @@ def _argmax(x, out):
                     if _isnan(v):
                         k = j
                         break
-                    if _gt(v, best):
-                        best, k = v, j
-            out[a, c] = k
-
-
-@_inline
-def _argmin(x, out):
-    outer, n, inner = x.shape
-    for a in range(outer):
-        for c in range(inner):
-            best, k = x[a, 0, c], 0
-            if not _isnan(best):
-                for j in range(1, n):
-                    v = x[a, j, c]
-                    if _isnan(v):
-                        k = j
-                        break
-                    if _gt(best, v):
+                    if _gt(v, best) if largest else _gt(best, v):
                         best, k = v, j
             out[a, c] = k
 
@@ -372,14 +356,14 @@ def _argmin(x, out):
 def argmax(x, axis, out):
     """The first index of the maximum, or of the first NaN, along `axis`, as NumPy's."""
     outer, n, inner = _lanes(x.shape, axis)
-    _argmax(x.reshape((outer, n, inner)), out.reshape((outer, inner)))
+    _arg_extreme(x.reshape((outer, n, inner)), out.reshape((outer, inner)), True)
     return out
 
 
 @_jit
 def argmin(x, axis, out):
     outer, n, inner = _lanes(x.shape, axis)
-    _argmin(x.reshape((outer, n, inner)), out.reshape((outer, inner)))
+    _arg_extreme(x.reshape((outer, n, inner)), out.reshape((outer, inner)), False)
     return out
 
 
