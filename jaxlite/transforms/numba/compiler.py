@@ -6,6 +6,9 @@ between kernels), and written as the source of one module, cached on disk (cache
 module's `run(*inputs)` allocates outputs, makes inputs C-contiguous and calls the pieces.
 """
 
+import functools
+import os
+import re
 import weakref
 
 import numpy as np
@@ -133,15 +136,12 @@ def _compile(jaxpr, name):
             seen.add(v)
     run_lines.append(f"    return [{', '.join(results)}]")
 
-    parts = ["import numpy as np", "import numba",
-             "import jaxlite.transforms.numba.scalar_helpers as sh",
-             "import jaxlite.transforms.numba.vmath as vm",
-             "import jaxlite.transforms.numba.array_helpers as ah", ""]
+    body = []
     for kernel in kernels:
         flags = "cache=True, error_model='numpy', nogil=True" + (", parallel=True" if kernel.parallel else "")
-        parts += ["", f"@numba.njit({flags})", kernel.source, ""]
-    parts += ["", f"def run({', '.join(inputs)}):", *run_lines, ""]
-    source = "\n".join(parts)
+        body += ["", f"@numba.njit({flags})", kernel.source, ""]
+    body += ["", f"def run({', '.join(inputs)}):", *run_lines, ""]
+    source = "\n".join(["import numpy as np", "import numba", *_helper_imports(body), "", *body])
 
     cached = _BY_SOURCE.get(source)
     if cached is not None:
@@ -163,20 +163,29 @@ def _exact_scalar(name, dtype, may_be_array=False):
     return f"{dtype_code(dtype)}({name})"
 
 
+_HELPER_MODULES = {"sh": "scalar_helpers", "vm": "vmath", "ah": "array_helpers"}
+
+
+def _helper_imports(lines):
+    """Imports of the helper modules the generated code uses (each costs milliseconds to
+    import: array_helpers alone defines over a hundred Numba functions)."""
+    used = set(re.findall(r"\b(sh|vm|ah)\.", "\n".join(lines)))
+    return [f"import jaxlite.transforms.numba.{_HELPER_MODULES[a]} as {a}" for a in sorted(used)]
+
+
+@functools.cache
 def _helpers_version():
     """The code generator's version and the helper modules' hashes: kernels inline the helpers,
-    and Numba's cache of a kernel would not notice a change in them."""
-    from . import array_helpers, scalar_helpers, vmath
-
-    return (f"{CODEGEN_VERSION}|{vmath.VMATH_VERSION}|{_file_hash(scalar_helpers.__file__)}"
-            f"|{_file_hash(array_helpers.__file__)}")
-
-
-def _file_hash(path):
+    and Numba's cache of a kernel would not notice a change in them. (Read from the files, so
+    finding a cached module does not import helpers it does not use.)"""
     import hashlib
 
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()[:16]
+    here = os.path.dirname(__file__)
+    digests = []
+    for module in sorted(_HELPER_MODULES.values()):
+        with open(os.path.join(here, module + ".py"), "rb") as f:
+            digests.append(hashlib.sha256(f.read()).hexdigest()[:16])
+    return "|".join([CODEGEN_VERSION, *digests])
 
 
 def _later_uses(segments, outvars):

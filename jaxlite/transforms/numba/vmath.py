@@ -33,21 +33,16 @@ The polynomial coefficients are near-minimax fits (mpmath.chebyfit with 60 digit
 
 Hooks for the code generator: import this module as `vm` and call `vm.<name>(x)` where
 VMATH_RULES[primitive name][dtype name] gives <name> (the argument has that dtype, and so does
-the result). VMATH_VERSION (a hash of this file) belongs in the kernels' cache key: Numba's own
+the result). The compiler puts a hash of this file in the kernels' cache key: Numba's own
 cache of a generated kernel does not notice that inlined code changed.
 """
-
-import hashlib
 
 import numpy as np
 from numba import njit, types
 from numba.extending import intrinsic
 
-__all__ = ["VMATH_RULES", "VMATH_VERSION", "exp_f64", "exp_f32", "log_f64", "log_f32", "sin_f64",
+__all__ = ["VMATH_RULES", "exp_f64", "exp_f32", "log_f64", "log_f32", "sin_f64",
            "sin_f32", "cos_f64", "cos_f32", "tanh_f64", "tanh_f32"]
-
-with open(__file__, "rb") as _f:  # part of the compiled kernels' cache key
-    VMATH_VERSION = hashlib.sha256(_f.read()).hexdigest()[:16]
 
 # forceinline marks the LLVM functions alwaysinline: LLVM's own inliner leaves the larger ones
 # (sin, tanh) as calls, which keeps the caller's loop from vectorizing. The inlining works
