@@ -13,6 +13,7 @@ from . import tree_util
 from .config import log_compile
 from ._api_util import abstractify, flatten_call, fun_name, normalize_static
 from .core import Array, current_trace, trace_to_jaxpr, wrap
+from .core.array import _new_array
 from .transforms.jaxpr_util import closure_convert
 from .transforms.jit import call_jit
 
@@ -132,6 +133,7 @@ class JittedFunction:
         # dtype); and calls whose leaves are Arrays or Python scalars, keyed by _tree_key.
         self._fast = {}
         self._fast_trees = {}
+        self._fast_unary = {}  # (shape, dtype) -> run, for one Array in and one array out
         self._last_signature = None
 
     def __get__(self, obj, objtype=None):  # jit on a method
@@ -168,11 +170,14 @@ class JittedFunction:
             # The fast path: positional Arrays whose shapes and dtypes were seen before.
             if len(args) == 1:  # the commonest call, without building lists
                 value = args[0]._value
-                entry = self._fast.get(((value.shape, value.dtype),))
+                key = (value.shape, value.dtype)
+                run = self._fast_unary.get(key)
+                if run is not None:
+                    out = _new_array(Array)
+                    out._value = run(value)[0]
+                    return out
+                entry = self._fast.get((key,))
                 if entry is not None:
-                    run, consts, out_tree = entry
-                    if out_tree is None and not consts:
-                        return wrap(run(value)[0])
                     return _run_fast(entry, [value])
             try:
                 values = [a._value for a in args]
@@ -195,7 +200,11 @@ class JittedFunction:
             if tree_key is not None:
                 self._fast_trees[tree_key[0]] = entry
             if not kwargs and not self._static_argnums and all(type(a) is Array for a in args):
-                self._fast[tuple((a._value.shape, a._value.dtype) for a in args)] = entry
+                keys = tuple((a._value.shape, a._value.dtype) for a in args)
+                self._fast[keys] = entry
+                run, consts, out_tree = entry
+                if len(args) == 1 and not consts and out_tree is None and traced.jaxpr.outvars[0].aval.ndim:
+                    self._fast_unary[keys[0]] = run  # one array in, one array (ndim > 0) out
         return tree_util.tree_unflatten(traced.out_tree, outs)
 
     def _tree_key(self, args, kwargs):

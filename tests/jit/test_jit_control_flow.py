@@ -104,3 +104,50 @@ def test_carry_dtypes_stay_exact(dtype):
     x = jnp.asarray(np.array([1, 2, 3], dtype))
     _same(g(x), f(x))  # int32 wraps around like NumPy; float32 stays float32
     _same(g(x[0]), f(x[0]))
+
+
+def _scan_bodies(jaxpr):
+    for eqn in jaxpr.eqns:
+        if eqn.primitive.name == "scan":
+            yield eqn.params["jaxpr"]
+            yield from _scan_bodies(eqn.params["jaxpr"])
+
+
+def test_scan_products_of_xs_are_hoisted_into_one_product_before_the_loop():
+    from jaxlite.transforms.numba.passes import optimize
+
+    def rnn(W, U, h0, xs):
+        def step(h, x):
+            ux = U @ x  # reads only a constant and the xs slice: hoisted
+            h = jnp.tanh(W @ h + ux)
+            return h, (ux, h.sum())
+
+        def outer(h, xss):  # a nested scan is hoisted inside its own loop
+            return lax.scan(step, h, xss)
+
+        fwd = lax.scan(outer, h0, xs)
+        rev = lax.scan(step, h0, xs[0] * 2, reverse=True)
+        return fwd, rev
+
+    rng = np.random.default_rng(0)
+    W, U = (jnp.asarray(rng.standard_normal((5, 5)) / 3) for _ in range(2))
+    h0, xs = jnp.zeros(5), jnp.asarray(rng.standard_normal((3, 6, 5)))
+    jaxpr = optimize(jaxlite.make_jaxpr(rnn)(W, U, h0, xs).jaxpr)
+    bodies = list(_scan_bodies(jaxpr))
+    assert len(bodies) == 3
+    for body in bodies:  # one product per step is left: W @ h, which needs the carry
+        assert [e.primitive.name for e in body.eqns].count("dot_general") <= 1, body
+    g = jaxlite.jit(rnn)
+    _lowered(g, W, U, h0, xs)
+    for a, b in zip(jaxlite.tree_util.tree_leaves(g(W, U, h0, xs)), jaxlite.tree_util.tree_leaves(rnn(W, U, h0, xs))):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+def test_scan_without_products_of_xs_is_left_alone():
+    from jaxlite.transforms.numba.scan_hoist import hoist_scan_products
+
+    def f(W, h0, xs):  # the product reads the carry; the xs work is elementwise
+        return lax.scan(lambda h, x: (jnp.tanh(W @ h + x * 2), None), h0, xs)[0]
+
+    jaxpr = jaxlite.make_jaxpr(f)(jnp.eye(3), jnp.zeros(3), jnp.ones((4, 3))).jaxpr
+    assert hoist_scan_products(jaxpr).eqns == jaxpr.eqns

@@ -11,7 +11,9 @@ __all__ = ["optimize", "inline_calls", "fold_literals", "outer_products", "simpl
 
 
 def optimize(jaxpr):
-    return dce_jaxpr(cse(simplify_reshapes(outer_products(fold_literals(inline_calls(jaxpr))))))
+    from .scan_hoist import hoist_scan_products
+
+    return dce_jaxpr(hoist_scan_products(cse(simplify_reshapes(outer_products(fold_literals(inline_calls(jaxpr)))))))
 
 
 def _substitute(v, env):
