@@ -83,7 +83,7 @@ def _run_fast(entry, values):
     outs = run(*consts, *values) if consts else run(*values)
     if out_tree is None:
         return wrap(outs[0])
-    return out_tree([wrap(o) for o in outs])
+    return out_tree(list(map(wrap, outs)))
 
 
 def _unflattener(tree):
@@ -226,7 +226,7 @@ class JittedFunction:
         keys, values = [], []
         if not _describe(args, keys, values) or (kwargs and not _describe(kwargs, keys, values)):
             return None
-        return (tuple(keys), static), values
+        return ((tuple(keys), static) if static else tuple(keys)), values
 
     def _fast_entry(self, traced):
         from .transforms.numba.compiler import compile_jaxpr

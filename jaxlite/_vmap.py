@@ -93,12 +93,13 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
 
         def flat_fun(*flat):
             call_args, call_kwargs = tree_util.tree_unflatten(in_tree, flat)
-            out = fun(*call_args, **call_kwargs)
+            out = store["out"] = fun(*call_args, **call_kwargs)
             out_leaves, store["tree"] = tree_util.tree_flatten(out)
             store["out_axes"] = _out_dims(out_axes, out, out_leaves, name)
             return out_leaves
 
-        outs = vmap_flat(flat_fun, operands, dims, size, name, out_dims=lambda outs: store["out_axes"])
+        outs = vmap_flat(flat_fun, operands, dims, size, name, out_dims=lambda outs: store["out_axes"],
+                         out_name=lambda i: _output_path(store["out"], i))
         return tree_util.tree_unflatten(store["tree"], [_as_operand(o) for o in outs])
 
     return vmapped
@@ -157,6 +158,10 @@ def _in_dim(leaf, axis, paths, i, name):
     )
 
 
+def _output_path(out, i):
+    return f"output{tree_util.keystr(tree_util.tree_leaves_with_path(out)[i][0])}"
+
+
 def _out_dims(out_axes, out, out_leaves, name):
     if _is_axis(out_axes):
         axes = [out_axes] * len(out_leaves)
@@ -169,7 +174,7 @@ def _out_dims(out_axes, out, out_leaves, name):
             continue
         ndim = len(_shape(leaf)) + 1  # the batched output's rank
         if not -ndim <= axis < ndim:
-            path = f"output{tree_util.keystr(tree_util.tree_leaves_with_path(out)[i][0])}"
+            path = _output_path(out, i)
             raise ValueError(
                 f"{name}: out_axes {axis} is out of range for {path}, whose batched value has rank "
                 f"{ndim}; the axis must be in [{-ndim}, {ndim})"

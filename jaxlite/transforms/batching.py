@@ -182,10 +182,11 @@ def _example_aval(aval):
     return aval.update(shape=aval.shape[1:])
 
 
-def vmap_flat(flat_fun, args, in_dims, axis_size, description, out_dims=None):
+def vmap_flat(flat_fun, args, in_dims, axis_size, description, out_dims=None, out_name=None):
     """Run `flat_fun` on `args` batched along `in_dims` (None: unbatched); the outputs come back
     with their batch axis at `out_dims` (default 0; None entries: must be unbatched), which may
-    be a function of the outputs when it depends on their tree (vmap's out_axes)."""
+    be a function of the outputs when it depends on their tree (vmap's out_axes). `out_name(i)`
+    names output i in errors (default "output i")."""
     trace = BatchTrace(current_trace(), description, axis_size)
     try:
         ins = [arg if d is None else BatchTracer(trace, arg, d) for arg, d in zip(args, in_dims)]
@@ -199,7 +200,7 @@ def vmap_flat(flat_fun, args, in_dims, axis_size, description, out_dims=None):
                 if dst is None:
                     if bdim is not None:
                         raise ValueError(
-                            f"{description}: out_axes is None for output {i}, but that output is "
+                            f"{description}: out_axes is None for {out_name(i) if out_name else f'output {i}'}, but that output is "
                             f"batched (its value depends on a batched input); use an integer out_axes"
                         )
                     results.append(val)

@@ -178,8 +178,10 @@ def test_unbatched_outputs_are_broadcast_unless_out_axes_is_none():
 
 
 def test_out_axes_none_on_a_batched_output_raises():
-    with pytest.raises(ValueError, match="out_axes is None.*batched"):
+    with pytest.raises(ValueError, match=r"out_axes is None for output\[1\], but that output is batched"):
         vmap(lambda v: (v, v * 2), out_axes=(0, None))(randn(3))
+    with pytest.raises(ValueError, match=r"out_axes is None for output\['b'\]"):
+        vmap(lambda v: {"a": v, "b": v * 2}, out_axes={"a": 0, "b": None})(randn(3))
 
 
 def test_axis_size_without_mapped_inputs_broadcasts():
