@@ -163,13 +163,13 @@ def _exact_scalar(name, dtype, may_be_array=False):
     return f"{dtype_code(dtype)}({name})"
 
 
-_HELPER_MODULES = {"sh": "scalar_helpers", "vm": "vmath", "ah": "array_helpers"}
+_HELPER_MODULES = {"sh": "scalar_helpers", "vm": "vmath", "ah": "array_helpers", "lh": "linalg_helpers"}
 
 
 def _helper_imports(lines):
     """Imports of the helper modules the generated code uses (each costs milliseconds to
     import: array_helpers alone defines over a hundred Numba functions)."""
-    used = set(re.findall(r"\b(sh|vm|ah)\.", "\n".join(lines)))
+    used = set(re.findall(rf"\b({'|'.join(_HELPER_MODULES)})\.", "\n".join(lines)))
     return [f"import jaxlite.transforms.numba.{_HELPER_MODULES[a]} as {a}" for a in sorted(used)]
 
 
