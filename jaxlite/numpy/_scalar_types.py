@@ -23,6 +23,8 @@ class ScalarType:
         return asarray(x, dtype=self.dtype)
 
     def __eq__(self, other):
+        if other is None:  # np.dtype(None) is float64, but no dtype equals None (as np.float64 != None)
+            return False
         try:
             return self.dtype == np.dtype(other)
         except (TypeError, ValueError):  # np.dtype raises either for what is not a dtype

@@ -58,6 +58,8 @@ def test_scalar_types_are_dtypes_and_callables(name):
     scalar_type, dtype = getattr(jnp, name), np.dtype(getattr(np, name))
     assert scalar_type == dtype and dtype == scalar_type and hash(scalar_type) == hash(dtype)
     assert {scalar_type: 1}[dtype] == 1
+    assert scalar_type != None and None != scalar_type  # noqa: E711 (though np.dtype(None) is float64)
+    assert scalar_type != {"name": "e"} and scalar_type != "not a dtype"
     assert np.dtype(scalar_type) == dtype and jnp.zeros(2, scalar_type).dtype == dtype
     value = scalar_type(1)
     assert isinstance(value, jnp.ndarray) and value.dtype == dtype and value.shape == ()
