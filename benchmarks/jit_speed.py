@@ -7,8 +7,8 @@ sense, and JAX's jit when importable (x64). Targets (issue 5):
 - fusion: `x * 2.0 + y * 3.0 - x * y + 1.0` on 1e7 float64 at least 3x faster than NumPy and
   faster than JAX; `limit` is the memory-bandwidth bound measured in the same run (moving the
   same bytes with np.copyto), so jaxlite_jit/limit says how close to the machine's limit it is;
-- logsumexp over the rows of a 2000 x 2000 float64 matrix: at least as fast as JAX (when JAX
-  is absent: faster than NumPy);
+- logsumexp over the rows of a 2000 x 2000 float64 matrix: under jit at least as fast as JAX
+  (when JAX is absent: faster than NumPy); eagerly (`jaxlite`) within 10% of NumPy;
 - value_and_grad of the MLP of mlp_grad.py under jit: at least as fast as the hand-written
   NumPy forward and backward;
 - compile: a function of 50 chained elementwise ops on 1,000 elements, first call in a fresh
@@ -118,8 +118,10 @@ def _logsumexp(bench):
 
     f = jaxlite.jit(lambda a: lse(jnp, a))
     np.testing.assert_allclose(np.asarray(f(ja)), lse(np, a), rtol=1e-12)
-    impls = {"numpy": lambda: lse(np, a), "jaxlite_jit": lambda: f(ja)}
-    target = [] if has_module("jax") else [("jaxlite_jit", "<=", 1.0, "x")]  # else: vs JAX, below
+    np.testing.assert_array_equal(np.asarray(lse(jnp, ja)), lse(np, a))
+    impls = {"numpy": lambda: lse(np, a), "jaxlite": lambda: lse(jnp, ja), "jaxlite_jit": lambda: f(ja)}
+    # issue 7: eager within 10% of NumPy; issue 5: jit as fast as JAX (the vs-JAX table below)
+    target = [("jaxlite", "<=", 1.1, "x")] + ([] if has_module("jax") else [("jaxlite_jit", "<=", 1.0, "x")])
     if has_module("jax"):
         jax = _jax()
         g = jax.jit(lambda a: lse(jax.numpy, a))
