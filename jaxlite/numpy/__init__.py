@@ -94,3 +94,4 @@ __all__ = sorted({
     "nan", "newaxis", "__array_namespace_info__", "__array_api_version__",
 })
 from . import fft  # noqa: E402  (jaxlite.numpy.fft)
+from . import linalg  # noqa: E402  (jaxlite.numpy.linalg; last: it uses the namespace above)

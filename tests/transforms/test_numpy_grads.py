@@ -584,8 +584,9 @@ EXCLUDED = {
 # Functions whose derivatives their own test files check (tests/numpy_rows_*.py: GRAD_EXCLUDED).
 import numpy_rows_a  # noqa: E402
 import numpy_rows_b  # noqa: E402
+import numpy_rows_linalg  # noqa: E402
 
-for _module in (numpy_rows_a, numpy_rows_b):
+for _module in (numpy_rows_a, numpy_rows_b, numpy_rows_linalg):
     EXCLUDED.update(getattr(_module, "GRAD_EXCLUDED", {}))
 
 

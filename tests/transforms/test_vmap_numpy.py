@@ -30,8 +30,9 @@ from jaxlite.core import Array, ConcretizationTypeError, Tracer
 from test_numpy_grads import ROWS as GRAD_ROWS
 import numpy_rows_a
 import numpy_rows_b
+import numpy_rows_linalg
 
-NUMPY_ROW_MODULES = (numpy_rows_a, numpy_rows_b)
+NUMPY_ROW_MODULES = (numpy_rows_a, numpy_rows_b, numpy_rows_linalg)
 
 B = 3  # examples per batch
 TRIALS = 3  # random batch-axis configurations per row
