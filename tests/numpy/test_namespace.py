@@ -1,6 +1,7 @@
 """The namespace: every Array API elementwise function, with the standard's signature."""
 
 import inspect
+import os
 
 import numpy as np
 import pytest
@@ -76,3 +77,36 @@ def test_scalar_type_call_under_a_transform():
 def test_isdtype_rejects_arrays():
     with pytest.raises(TypeError, match="must be a dtype"):
         jnp.isdtype(jnp.ones(2), "real floating")
+
+
+# ---------------------------------------------------------------- the NumPy surface
+
+_API_LIST = os.path.join(os.path.dirname(__file__), "numpy_api.txt")  # a copy of ../shared/numpy_api.txt
+_SECTION_NAMESPACES = {"numpy.functions": jnp, "numpy.constants": jnp, "numpy.types": jnp,
+                       "numpy.linalg": jnp.linalg, "numpy.fft": jnp.fft}
+
+
+def _api_sections():
+    sections, current = {}, None
+    with open(_API_LIST) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("["):
+                current = sections.setdefault(line.strip("[]"), [])
+            else:
+                current.append(line)
+    return sections
+
+
+@pytest.mark.parametrize("section", sorted(_SECTION_NAMESPACES))
+def test_every_name_of_the_numpy_api_list_exists(section):
+    names = _api_sections()[section]
+    namespace = _SECTION_NAMESPACES[section]
+    missing = [name for name in names if not hasattr(namespace, name)]
+    assert not missing, f"missing from {namespace.__name__}: {missing}"
+
+
+def test_the_numpy_api_list_has_only_known_sections():
+    assert set(_api_sections()) == set(_SECTION_NAMESPACES)
