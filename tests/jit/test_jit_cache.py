@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import jaxlite
+import jaxlite.numpy as jnp
 from jaxlite.transforms.numba import cache
 
 REPO = Path(__file__).resolve().parents[2]
@@ -179,3 +180,16 @@ def test_disabled_cache_compiles_in_memory(cache_dir):
     module = cache.load_module(SOURCE, "v1")
     assert module.run(1) == [2]
     assert _modules(cache_dir) == []
+
+
+def test_generated_modules_import_only_the_helpers_they_use():
+    from jaxlite.transforms.numba import compiler
+
+    x = jnp.arange(4.0)
+    plain = jaxlite.jit(lambda x: x * 2 + 1).lower(x).as_text()
+    assert "import jaxlite.transforms.numba" not in plain  # nothing to import for two operators
+    reduced = jaxlite.jit(lambda x: jnp.sum(x * 2)).lower(x).as_text()
+    assert "import jaxlite.transforms.numba.scalar_helpers as sh" in reduced
+    assert "array_helpers" not in reduced and "vmath" not in reduced
+    # every helper module is in the kernels' cache key, used or not (a kernel inlines its helpers)
+    assert len(compiler._helpers_version().split("|")) == 1 + len(compiler._HELPER_MODULES)
