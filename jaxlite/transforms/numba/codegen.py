@@ -239,9 +239,13 @@ class _Writer:
     def _array_eqn(self, eqn):
         args = [self.array_of(v) for v in eqn.invars]
         exprs = array_rules[eqn.primitive](args, [v.aval for v in eqn.invars], [v.aval for v in eqn.outvars], **eqn.params)
-        for v, expr in zip(eqn.outvars, exprs):
-            self.emit(f"{self.name_of(v)} = {expr}")
-            self.arrays.add(v)
+        names = [self.name_of(v) for v in eqn.outvars]
+        if isinstance(exprs, str):  # one call returning a tuple of all the results
+            self.emit(f"{', '.join(names)}, = {exprs}")
+        else:
+            for name, expr in zip(names, exprs):
+                self.emit(f"{name} = {expr}")
+        self.arrays.update(eqn.outvars)
 
     # ------------------------------------------------------------ loops
 

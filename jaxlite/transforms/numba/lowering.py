@@ -12,7 +12,9 @@ primitives (lax/numba_lowerings.py), as it does the derivative and batching rule
   iteration to the last: LLVM may not reorder float additions).
 - array_rules[prim](args, in_avals, out_avals, **params) -> one expression per result, each an
   array of the result's shape and dtype, C-contiguous and not aliasing an operand (it may be
-  written to). Used for everything else that Numba can run (matmul, reshapes, ...).
+  written to); or, for a primitive with several results, one expression (a string) evaluating
+  to the tuple of them all (one LAPACK call for lu's three results, say). Used for everything
+  else that Numba can run (matmul, reshapes, ...).
 
 - control_rules[prim] = (emit(writer, eqn), sub_jaxprs(**params) -> jaxprs) for primitives
   holding jaxprs (cond, while, scan): `emit` writes the branches or loop with the writer's
