@@ -72,7 +72,7 @@ from .control_flow import cond, cond_p, fori_loop, map, scan, scan_p, switch, wh
 CONTROL_FLOW = {p.name: p for p in (cond_p, while_p, scan_p)}
 from .fft import fft, fft_p  # noqa: E402
 FFT = {fft_p.name: fft_p}  # not in PRIMITIVES: it has no Numba lowering (it runs with NumPy under jit)
-from . import linalg, linalg_ad, linalg_batching, numba_linalg; LINALG = linalg.PRIMITIVES  # noqa: E402,E702  (tested in tests/lax/test_linalg.py)
+from . import linalg, linalg_ad, linalg_batching, numba_linalg; LINALG = linalg.PRIMITIVES  # noqa: E402,E702  (tested in tests/lax/test_lax_linalg.py)
 from . import control_flow_ad  # noqa: F401,E402
 from . import control_flow_batching  # noqa: F401,E402
 from . import numba_control_flow  # noqa: F401,E402

@@ -208,6 +208,8 @@ def _scipy_eig(x):
     wide = _complex(_WIDE.get(x.dtype, x.dtype))
     w, vl, vr = np.empty((*batch, n), wide), np.empty(x.shape, wide), np.empty(x.shape, wide)
     for index in np.ndindex(batch):
+        if not np.isfinite(x[index]).all():  # LAPACK rejects it ("illegal value"); NumPy's eig raises
+            raise np.linalg.LinAlgError("eig: the matrix has infinite or NaN entries")
         try:
             w[index], vl[index], vr[index] = _scipy_linalg().eig(x[index], left=True, right=True, check_finite=False)
         except (np.linalg.LinAlgError, ValueError):
@@ -242,7 +244,7 @@ def _lu_impl(x):
 def _permutation(pivots, m):
     """The row order the pivots' swaps (row i with row pivots[i], in turn) give."""
     perm = np.broadcast_to(np.arange(m, dtype=_INDEX), (*pivots.shape[:-1], m)).copy()
-    if perm.size == 0:
+    if perm.size == 0 or pivots.shape[-1] == 0:  # no swaps (an m x 0 matrix has none)
         return perm
     rows = perm.reshape(-1, m)
     swaps = pivots.reshape(-1, pivots.shape[-1])

@@ -326,7 +326,81 @@ def test_vmap_of_grad_of_solve():
 # ---------------------------------------------------------------- jit
 
 
-LOWERED = {"solve", "cholesky", "triangular_solve"}  # the others run with NumPy under jit
+def _up_to_phase(got, want, dtype, scale=1.0):
+    """got's columns are want's, each times a unit factor (LAPACK's sign and phase choices)."""
+    got, want = np.asarray(got), np.asarray(want)
+    inner = np.sum(np.conj(got) * want, axis=-2, keepdims=True)
+    _close(got * (inner / np.abs(inner)), want, dtype, scale)
+
+
+def _unitary(q, dtype):
+    gram = _h(q) @ q
+    _close(gram, np.broadcast_to(np.eye(q.shape[-1]), gram.shape), dtype, 10)
+
+
+def _factorizations(x, y, a, s):
+    """The multi-result primitives on tall x, wide y, square a and Hermitian s (one triangle
+    read), every param value."""
+    return {
+        "lu": [L.lu(x), L.lu(y), L.lu(a)],
+        "qr": [L.qr(x), L.qr(y, full_matrices=False), L.qr(x, full_matrices=False)],
+        "eigh": [L.eigh(s, symmetrize_input=False), L.eigh(_h_jnp(s), lower=False, symmetrize_input=False)],
+        "svd": [L.svd(x), L.svd(y, full_matrices=False), (L.svd(x, compute_uv=False),)],
+        "eig": [L.eig(a), L.eig(a, compute_left_eigenvectors=True),
+                L.eig(a, compute_left_eigenvectors=True, compute_right_eigenvectors=False),
+                L.eig(a, compute_right_eigenvectors=False)],
+    }
+
+
+def _h_jnp(x):
+    return jnp.conj(jnp.swapaxes(x, -1, -2))
+
+
+def _same_lu(got, want, dtype):
+    _close(got[0], want[0], dtype, 10)
+    for g, w in zip(got[1:], want[1:]):
+        np.testing.assert_array_equal(g, w)
+
+
+def _same_qr(got, want, dtype):
+    (q, r), (want_q, want_r) = got, want
+    k = min(np.shape(r)[-2:])
+    _up_to_phase(q[..., :k], want_q[..., :k], dtype, 10)
+    _unitary(np.asarray(q), dtype)
+    _close(np.abs(r), np.abs(want_r), dtype, 10)
+    _close(np.asarray(q) @ np.asarray(r), np.asarray(want_q) @ np.asarray(want_r), dtype, 10)
+
+
+def _same_eigh(got, want, dtype):
+    _close(got[1], want[1], dtype, 10)
+    _up_to_phase(got[0], want[0], dtype, 100)
+
+
+def _same_svd(got, want, dtype):
+    if len(got) == 1:  # compute_uv=False
+        _close(got[0], want[0], dtype, 10)
+        return
+    (u, s, vh), (want_u, want_s, want_vh) = map(lambda t: [np.asarray(v) for v in t], (got, want))
+    _close(s, want_s, dtype, 10)
+    k = s.shape[-1]
+    _up_to_phase(u[..., :k], want_u[..., :k], dtype, 100)
+    _up_to_phase(_h(vh)[..., :k], _h(want_vh)[..., :k], dtype, 100)
+    _unitary(u, dtype)
+    _unitary(_h(vh), dtype)
+    _close((u[..., :k] * s[..., None, :]) @ vh[..., :k, :], (want_u[..., :k] * s[..., None, :]) @ want_vh[..., :k, :],
+           dtype, 10)
+
+
+def _same_eig(got, want, dtype):
+    _close(got[0], want[0], dtype, 100)
+    for g, w in zip(got[1:], want[1:]):
+        _up_to_phase(g, w, dtype, 100)
+
+
+SAME = {"lu": _same_lu, "qr": _same_qr, "eigh": _same_eigh, "svd": _same_svd, "eig": _same_eig}
+
+
+LOWERED = set(EAGER)  # every linalg primitive compiles (float32/64, complex64/128)
 
 
 def test_jit_matches_eager():
@@ -347,6 +421,9 @@ def test_jit_matches_eager():
     got = jaxlite.jit(run)(*flat)
     want = run(*flat)
     for name, g, w in zip(names, got, want):
+        if name in SAME:  # factors unique up to LAPACK's sign conventions
+            SAME[name](g, w, np.float64)
+            continue
         for gi, wi in zip(*(([g, w]) if isinstance(w, tuple) else ([(g,), (w,)]))):
             np.testing.assert_allclose(np.asarray(gi), np.asarray(wi), rtol=1e-9, atol=1e-12, err_msg=name)
     executable = jaxlite.jit(run).lower(*flat).compile()
@@ -365,6 +442,46 @@ def test_jit_lowered_other_dtypes(dtype):
     for g, w in zip(jaxlite.jit(run)(a, b), run(a, b)):
         assert g.dtype == w.dtype
         _close(g, np.asarray(w), dtype, 10)
+
+
+@pytest.mark.parametrize("dtype, batch", [(np.float64, ()), (np.float64, (2,)), (np.float32, (2,)), (np.complex128, ())],
+                         ids=lambda v: np.dtype(v).name if isinstance(v, type) else str(v))
+def test_jit_lowered_factorizations(dtype, batch):
+    """lu, qr, eigh, svd and eig compile (no NumPy fallback) and equal eager up to LAPACK's
+    sign and phase conventions; all in one function, so one compile per helper."""
+    s = _spd(batch, 4, dtype, 2) - 4 * np.eye(4, dtype=dtype)
+    s = s + np.triu(_rand(s.shape, dtype, 3), 1)  # the lower triangle is read
+    args = (_rand((*batch, 4, 3), dtype), _rand((*batch, 3, 4), dtype, 1), _rand((*batch, 4, 4), dtype, 2), s)
+    jitted = jaxlite.jit(_factorizations)
+    assert "numpy_eqn" not in jitted.lower(*args).as_text()
+    got, want = jitted(*args), _factorizations(*args)
+    for name, same in SAME.items():
+        for g, w in zip(got[name], want[name]):
+            assert [(np.shape(gi), np.asarray(gi).dtype) for gi in g] == [(np.shape(wi), np.asarray(wi).dtype) for wi in w]
+            same(g, w, dtype)
+
+
+def test_jit_factorizations_where_lapack_fails_or_matrices_are_empty():
+    """A non-finite matrix gives NaN results under jit too, its neighbours kept; empty
+    matrices give eager's shapes and identity factors."""
+    a = np.stack([np.eye(3) + 0.1 * _rand((3, 3), np.float64), np.full((3, 3), np.nan)])
+
+    def run(a):
+        return [*L.svd(a), *L.eig(a), *L.eigh(a)]
+
+    for g, w in zip(jaxlite.jit(run)(a), run(a)):
+        g, w = np.asarray(g), np.asarray(w)
+        assert np.isnan(g[1]).all() and np.isnan(w[1]).all()
+        np.testing.assert_allclose(np.abs(g[0]), np.abs(w[0]), rtol=1e-10, atol=1e-12)
+    for shape in [(3, 0), (0, 3)]:
+        x = np.zeros(shape)
+
+        def empty(x):
+            return [*L.qr(x), *L.qr(x, full_matrices=False), *L.svd(x), *L.svd(x, full_matrices=False), *L.lu(x)]
+
+        for g, w in zip(jaxlite.jit(empty)(x), empty(x)):
+            assert np.shape(g) == np.shape(w)
+            np.testing.assert_array_equal(np.asarray(g), np.asarray(w))
 
 
 def test_grad_under_jit():
