@@ -7,7 +7,7 @@ import numpy as np
 from ...core import Eqn, Jaxpr, Literal, Var
 from ..jaxpr_util import dce_jaxpr, has_effects
 
-__all__ = ["optimize", "inline_calls", "fold_literals", "outer_products", "simplify_reshapes", "cse"]
+__all__ = ["optimize", "inline_calls", "inline_eqns", "fold_literals", "outer_products", "simplify_reshapes", "cse"]
 
 
 def optimize(jaxpr):
@@ -30,16 +30,22 @@ def inline_calls(jaxpr):
         if eqn.primitive.name != "jit":
             eqns.append(Eqn(eqn.primitive, invars, eqn.outvars, eqn.params))
             continue
-        inner = inline_calls(eqn.params["jaxpr"])
-        inner_env = dict(zip(inner.invars, invars))
-        for e in inner.eqns:
-            outs = [Var(v.aval) for v in e.outvars]
-            inner_env.update(zip(e.outvars, outs))
-            eqns.append(Eqn(e.primitive, [_substitute(v, inner_env) for v in e.invars], outs, e.params))
-        for v, inner_out in zip(eqn.outvars, inner.outvars):
-            env[v] = _substitute(inner_out, inner_env)
+        inner_eqns, inner_outs = inline_eqns(inline_calls(eqn.params["jaxpr"]), invars)
+        eqns.extend(inner_eqns)
+        env.update(zip(eqn.outvars, inner_outs))
     outvars = [_substitute(v, env) for v in jaxpr.outvars]
     return Jaxpr(jaxpr.constvars, jaxpr.invars, outvars, eqns)
+
+
+def inline_eqns(jaxpr, args):
+    """`jaxpr`'s equations with fresh variables, reading `args`: (equations, outputs)."""
+    env = dict(zip(jaxpr.invars, args))
+    eqns = []
+    for e in jaxpr.eqns:
+        outs = [Var(v.aval) for v in e.outvars]
+        eqns.append(Eqn(e.primitive, [_substitute(v, env) for v in e.invars], outs, e.params))
+        env.update(zip(e.outvars, outs))
+    return eqns, [_substitute(v, env) for v in jaxpr.outvars]
 
 
 def fold_literals(jaxpr):

@@ -13,6 +13,7 @@ work would just add a pass over memory.
 from ...core import Eqn, Jaxpr, Literal, Var, eval_jaxpr, trace_to_jaxpr
 from ..batching import primitive_batchers, vmap_flat
 from ..jaxpr_util import has_effects
+from .passes import _substitute, inline_eqns
 
 __all__ = ["hoist_scan_products"]
 
@@ -53,9 +54,11 @@ def _hoist(eqn):
     p = eqn.params
     body, nc, nk = hoist_scan_products(p["jaxpr"]), p["num_consts"], p["num_carry"]
     hoisted = _hoisted_eqns(body, nc, nk) if p["length"] else []
+    unchanged = [eqn] if body is p["jaxpr"] else [Eqn(eqn.primitive, eqn.invars, eqn.outvars, {**p, "jaxpr": body})]
     if not hoisted:
-        return [eqn] if body is p["jaxpr"] else [Eqn(eqn.primitive, eqn.invars, eqn.outvars, {**p, "jaxpr": body})]
-    rest = [e for e in body.eqns if all(e is not h for h in hoisted)]
+        return unchanged
+    hoisted_ids = {id(e) for e in hoisted}
+    rest = [e for e in body.eqns if id(e) not in hoisted_ids]
     defined = {v for e in hoisted for v in e.outvars}
     used_later = {v for e in rest for v in e.invars if type(v) is not Literal} | set(body.outvars)
     results = [v for e in hoisted for v in e.outvars if v in used_later]
@@ -70,11 +73,11 @@ def _hoist(eqn):
                                 "scan hoisting"),
         [o.aval for o in outer_ins], "scan hoisting")
     if stacked.consts:  # a batching rule made an array constant: not worth new inputs
-        return [eqn]
-    before, stacked_outs = _inline(stacked.jaxpr, outer_ins)
+        return unchanged
+    before, stacked_outs = inline_eqns(stacked.jaxpr, outer_ins)
     env = {v: Var(v.aval) for v in results}
-    rest = [Eqn(e.primitive, [_read(v, env) for v in e.invars], e.outvars, e.params) for e in rest]
-    outvars = [_read(v, env) for v in body.outvars]
+    rest = [Eqn(e.primitive, [_substitute(v, env) for v in e.invars], e.outvars, e.params) for e in rest]
+    outvars = [_substitute(v, env) for v in body.outvars]
     # xs no longer read by the body are dropped from the loop
     still_read = {v for e in rest for v in e.invars if type(v) is not Literal} | set(outvars)
     kept = [k < nc + nk or v in still_read for k, v in enumerate(body.invars)]
@@ -83,17 +86,3 @@ def _hoist(eqn):
     new_body = Jaxpr([], invars, outvars, rest)
     return [*before, Eqn(eqn.primitive, operands, eqn.outvars, {**p, "jaxpr": new_body})]
 
-
-def _read(v, env):
-    return env.get(v, v) if type(v) is not Literal else v
-
-
-def _inline(jaxpr, args):
-    """`jaxpr`'s equations with fresh variables, reading `args`; returns (eqns, outputs)."""
-    env = dict(zip(jaxpr.invars, args))
-    eqns = []
-    for e in jaxpr.eqns:
-        outs = [Var(v.aval) for v in e.outvars]
-        eqns.append(Eqn(e.primitive, [_read(v, env) for v in e.invars], outs, e.params))
-        env.update(zip(e.outvars, outs))
-    return eqns, [_read(v, env) for v in jaxpr.outvars]
