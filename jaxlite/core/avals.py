@@ -1,5 +1,7 @@
 """Abstract values: what a transform knows about an array (its shape, dtype, weak type)."""
 
+import math
+
 import numpy as np
 
 __all__ = ["ShapedArray", "short_dtype_name"]
@@ -42,7 +44,7 @@ class ShapedArray:
 
     @property
     def size(self):
-        return int(np.prod(self.shape, dtype=np.int64))
+        return math.prod(self.shape)
 
     def update(self, shape=None, dtype=None, weak_type=None):
         return ShapedArray(

@@ -1,5 +1,7 @@
 """dot_general: batched tensor contraction, the one primitive behind matmul, dot, einsum."""
 
+import math
+
 import numpy as np
 
 from ..core import ShapedArray
@@ -19,7 +21,10 @@ def _dot_general_impl(lhs, rhs, dimension_numbers, preferred_element_type=None):
         lhs, rhs = lhs.astype(preferred_element_type), rhs.astype(preferred_element_type)
     if not lb and lhs.ndim <= 2 and rhs.ndim <= 2 and len(lc) == 1:
         # A matrix or matrix-vector product: hand BLAS transposed views, not reshaped copies.
-        return np.matmul(lhs if lc == (lhs.ndim - 1,) else lhs.T, rhs if rc == (0,) else rhs.T)
+        lhs, rhs = lhs if lc == (lhs.ndim - 1,) else lhs.T, rhs if rc == (0,) else rhs.T
+        if lhs.ndim == rhs.ndim == 2 and lhs.shape[1] == 1 and lhs.dtype == rhs.dtype:
+            return np.multiply(lhs, rhs)  # an outer product: BLAS is slower at it than NumPy
+        return np.matmul(lhs, rhs)
     lf, rf = _free_axes(lhs.ndim, lc, lb), _free_axes(rhs.ndim, rc, rb)
     if not lc:  # nothing contracted: an outer product per batch element, by broadcasting
         lhs_t = np.transpose(lhs, [*lb, *lf])
@@ -29,9 +34,9 @@ def _dot_general_impl(lhs, rhs, dimension_numbers, preferred_element_type=None):
     lhs_t = np.transpose(lhs, [*lb, *lf, *lc])
     rhs_t = np.transpose(rhs, [*rb, *rc, *rf])
     batch = lhs_t.shape[: len(lb)]
-    m = int(np.prod(lhs_t.shape[len(lb) : len(lb) + len(lf)], dtype=np.int64))
-    k = int(np.prod([lhs.shape[d] for d in lc], dtype=np.int64))
-    n = int(np.prod(rhs_t.shape[len(rb) + len(rc) :], dtype=np.int64))
+    m = math.prod(lhs_t.shape[len(lb) : len(lb) + len(lf)])
+    k = math.prod([lhs.shape[d] for d in lc])
+    n = math.prod(rhs_t.shape[len(rb) + len(rc) :])
     out = np.matmul(lhs_t.reshape(*batch, m, k), rhs_t.reshape(*batch, k, n))
     shape = [*batch, *(lhs.shape[d] for d in lf), *(rhs.shape[d] for d in rf)]
     return out.reshape(shape)

@@ -16,6 +16,8 @@ the upper). With `symmetrize_input=True` (JAX's default) the operand is first re
 (x + x^H) / 2; NumPy's semantics are `symmetrize_input=False`.
 """
 
+import functools
+
 import numpy as np
 
 from ..core import ShapedArray, get_aval
@@ -24,8 +26,8 @@ from .elementwise import PRIMITIVES as _ELEMENTWISE
 from .shape import transpose_p
 
 __all__ = [
-    "cholesky", "triangular_solve", "lu", "qr", "eigh", "svd", "eig", "solve", "inv",
-    "cholesky_p", "triangular_solve_p", "lu_p", "qr_p", "eigh_p", "svd_p", "eig_p", "solve_p",
+    "cholesky", "triangular_solve", "lu", "qr", "eigh", "svd", "eig", "solve", "lu_solve", "inv",
+    "cholesky_p", "triangular_solve_p", "lu_p", "qr_p", "eigh_p", "svd_p", "eig_p", "solve_p", "lu_solve_p",
 ]
 
 _INEXACT = {np.dtype(t) for t in (np.float32, np.float64, np.complex64, np.complex128)}
@@ -119,6 +121,15 @@ def _eig_rule(x, *, compute_left_eigenvectors, compute_right_eigenvectors):
 
 def _solve_rule(a, b):
     _check_pair("solve", a, b, -2)
+    return _aval(b.shape, b.dtype)
+
+
+def _lu_solve_rule(a, lu, pivots, b, *, transpose_a):
+    _check_pair("lu_solve", lu, b, -2)
+    if a.shape != lu.shape or a.dtype != lu.dtype:
+        raise ValueError(f"lu_solve: a and its factors lu must have the same shape and dtype, got {a} and {lu}")
+    if pivots.dtype != _INDEX or pivots.shape != lu.shape[:-1]:
+        raise ValueError(f"lu_solve: pivots must be int32 of shape {lu.shape[:-1]}, got {pivots}")
     return _aval(b.shape, b.dtype)
 
 
@@ -224,18 +235,27 @@ def _scipy_linalg():
 
 
 def _lapack(name, x):
-    return _scipy_linalg().get_lapack_funcs(name, (x,))
+    return _lapack_for(name, x.dtype)
+
+
+@functools.cache
+def _lapack_for(name, dtype):  # SciPy's lookup costs ~10 us a call
+    return _scipy_linalg().get_lapack_funcs(name, dtype=dtype)
 
 
 def _lu_impl(x):
     *batch, m, n = x.shape
     wide = x.astype(_WIDE.get(x.dtype, x.dtype), copy=False)
+    if not batch and x.size:  # getrf's own (Fortran-ordered) result: lu_solve reads it uncopied
+        out, pivots, _ = _lapack("getrf", wide)(wide)  # info > 0 (singular) still factors
+        pivots = pivots.astype(_INDEX, copy=False)
+        return [out.astype(x.dtype, copy=False), pivots, _permutation(pivots, m)]
     out = np.empty(wide.shape, wide.dtype)
     pivots = np.empty((*batch, min(m, n)), _INDEX)
     if out.size:
         getrf = _lapack("getrf", wide)
         for index in np.ndindex(tuple(batch)):
-            out[index], pivots[index], _ = getrf(wide[index])  # info > 0 (singular) still factors
+            out[index], pivots[index], _ = getrf(wide[index])
     else:
         pivots[...] = np.arange(min(m, n), dtype=_INDEX)
     return [out.astype(x.dtype, copy=False), pivots, _permutation(pivots, m)]
@@ -248,11 +268,36 @@ def _permutation(pivots, m):
         return perm
     rows = perm.reshape(-1, m)
     swaps = pivots.reshape(-1, pivots.shape[-1])
-    at = np.arange(rows.shape[0])
+    if rows.shape[0] < swaps.shape[1]:  # few matrices: LAPACK swaps the rows of 0..m-1
+        laswp, order = _lapack_for("laswp", np.dtype(np.float64)), np.arange(m, dtype=np.float64)[:, None]
+        for row, matrix_swaps in zip(rows, swaps):
+            row[:] = laswp(order, matrix_swaps)[:, 0]
+        return perm
+    at = np.arange(rows.shape[0])  # many matrices: one swap of every matrix at a time
     for i in range(swaps.shape[1]):
         j = swaps[:, i]
         rows[at, i], rows[at, j] = rows[at, j], rows[at, i].copy()
     return perm
+
+
+def _lu_solve_impl(a, lu, pivots, b, *, transpose_a):
+    dtype = b.dtype
+    wide = _WIDE.get(dtype, dtype)
+    lu, b = lu.astype(wide, copy=False), b.astype(wide, copy=False)
+    getrs, trans = _lapack("getrs", lu), int(transpose_a)
+
+    def one(factors, pivots, b):
+        if factors.diagonal().all():
+            return getrs(factors, pivots, b, trans=trans)[0]
+        return np.full(b.shape, np.nan, wide)  # singular: NaN, as solve gives
+
+    if b.ndim == 2 and b.size:
+        return one(lu, pivots, b).astype(dtype, copy=False)
+    out = np.empty(b.shape, wide)
+    if out.size:
+        for index in np.ndindex(b.shape[:-2]):
+            out[index] = one(lu[index], pivots[index], b[index])
+    return out.astype(dtype, copy=False)
 
 
 def _triangular_solve_impl(a, b, *, left_side, lower, transpose_a, conjugate_a, unit_diagonal):
@@ -279,8 +324,12 @@ eigh_p = standard_primitive("eigh", _eigh_impl, _eigh_rule, multiple_results=Tru
 svd_p = standard_primitive("svd", _svd_impl, _svd_rule, multiple_results=True)
 eig_p = standard_primitive("eig", _eig_impl, _eig_rule, multiple_results=True)
 solve_p = standard_primitive("solve", _solve_impl, _solve_rule)
+# solve(a, b) (or solve(a^T, b)) given a's lu factors and pivots, which it alone reads: the
+# derivatives of solve reuse one factorization. Derivatives flow through `a` and b only.
+lu_solve_p = standard_primitive("lu_solve", _lu_solve_impl, _lu_solve_rule)
 
-PRIMITIVES = {p.name: p for p in (cholesky_p, triangular_solve_p, lu_p, qr_p, eigh_p, svd_p, eig_p, solve_p)}
+PRIMITIVES = {p.name: p for p in (cholesky_p, triangular_solve_p, lu_p, qr_p, eigh_p, svd_p, eig_p, solve_p,
+                                  lu_solve_p)}
 
 
 # ---------------------------------------------------------------- public functions
@@ -363,6 +412,13 @@ def solve(a, b):
     """x with a x = b, for a (..., n, n) and b (..., n, k) (the same batch axes)."""
     _checked(_solve_rule, a, b)
     return solve_p.bind(a, b)
+
+
+def lu_solve(a, lu, pivots, b, *, transpose_a=False):
+    """solve(a, b), or solve(a^T, b) with transpose_a, from `lu` and `pivots` = lu(a)[:2],
+    which alone are read (no new factorization); derivatives are solve's (through a and b)."""
+    _checked(_lu_solve_rule, a, lu, pivots, b, transpose_a=bool(transpose_a))
+    return lu_solve_p.bind(a, lu, pivots, b, transpose_a=bool(transpose_a))
 
 
 def inv(x):

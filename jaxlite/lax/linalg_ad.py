@@ -7,7 +7,10 @@ so transposes of linear maps transpose without conjugating.
 
 - cholesky, eigh: LAPACK reads one triangle, so the tangent of the matrix it sees is the
   Hermitian matrix built from that triangle of the input's tangent (`_hermitian_from`).
-- solve, triangular_solve: linear in b; their transposes solve with a transposed.
+- solve, triangular_solve: linear in b; their transposes solve with a transposed. solve's
+  derivative factors a once (lu) and solves with the factors (lu_solve) in the value, the
+  tangent and the transpose, which all share a.
+- lu_solve: a's factors only stand in for a, so derivatives flow through a and b alone.
 - lu: the tangents of the packed factors (pivots and permutation are locally constant).
 - qr: m >= n with full_matrices=False (or square), and m < n (the first m columns factor as a
   square matrix, the rest is q^H times them).
@@ -24,13 +27,14 @@ from ..core import get_aval
 from ..transforms.ad import UndefinedPrimal, Zero, add_tangents, defjvp_rule, instantiate, primitive_transposes
 from .dot import dot_general_p
 from .elementwise import PRIMITIVES as _E
-from .linalg import cholesky_p, eig_p, eigh_p, lu_p, qr_p, solve_p, svd_p, triangular_solve_p
+from .linalg import cholesky_p, eig_p, eigh_p, lu_p, lu_solve_p, qr_p, solve_p, svd_p, triangular_solve_p
 from .reductions import PRIMITIVES as _R
 from .shape import (
     broadcast_in_dim_p, concatenate_p, convert_element_type_p, pad_p, select_n_p, slice_p, transpose_p,
 )
 from .reductions_ad import _take_along_axis
 from .shape_ad import _iota
+from .stop_gradient import stop_gradient_p
 
 __all__ = []
 
@@ -195,10 +199,26 @@ def _solve_triangular(a, b, left_side, lower, transpose_a=False, conjugate_a=Fal
 
 def _solve_jvp(primals, tangents):
     a, b = primals
-    da, db = tangents
-    x = solve_p.bind(a, b)
-    rhs = db if type(da) is Zero else _sub(instantiate(db), _mm(da, x))
-    return x, solve_p.bind(a, rhs)
+    lu, pivots, _ = lu_p.bind(stop_gradient_p.bind(a))  # lu_solve differentiates through a
+    return _lu_solve_jvp((a, lu, pivots, b), (tangents[0], None, None, tangents[1]), transpose_a=False)
+
+
+def _lu_solve_jvp(primals, tangents, *, transpose_a):
+    a, lu, pivots, b = primals
+    da, _, _, db = tangents  # the factors' tangents follow from da
+    x = lu_solve_p.bind(a, lu, pivots, b, transpose_a=transpose_a)
+    rhs = db
+    if type(da) is not Zero:  # op(a) x = b  =>  op(a) dx = db - op(da) x
+        rhs = add_tangents(rhs, _neg(_mm(_t(da) if transpose_a else da, x)))
+    if type(rhs) is Zero:
+        return x, rhs
+    return x, lu_solve_p.bind(a, lu, pivots, rhs, transpose_a=transpose_a)
+
+
+def _lu_solve_transpose(ct, a, lu, pivots, b, *, transpose_a):
+    if type(b) is not UndefinedPrimal or UndefinedPrimal in {type(a), type(lu), type(pivots)}:
+        raise NotImplementedError("lu_solve: transposing with respect to a or its factors (it is linear in b only)")
+    return [None, None, None, lu_solve_p.bind(a, lu, pivots, instantiate(ct), transpose_a=not transpose_a)]
 
 
 def _solve_transpose(ct, a, b):
@@ -235,6 +255,8 @@ def _triangular_solve_transpose(ct, a, b, **params):
 
 defjvp_rule(solve_p, _solve_jvp)
 primitive_transposes[solve_p] = _solve_transpose
+defjvp_rule(lu_solve_p, _lu_solve_jvp)
+primitive_transposes[lu_solve_p] = _lu_solve_transpose
 defjvp_rule(triangular_solve_p, _triangular_solve_jvp)
 primitive_transposes[triangular_solve_p] = _triangular_solve_transpose
 

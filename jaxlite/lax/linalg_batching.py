@@ -1,11 +1,12 @@
 """Batching rules of the linalg primitives (linalg.py): every primitive already maps over its
 operands' leading axes, so a batch axis among them stays where it is; one among the matrix
 axes moves to the front. Two operands (solve, triangular_solve) need the same batch axes:
-both get the batch axis at the same place (an unbatched one is broadcast)."""
+both get the batch axis at the same place (an unbatched one is broadcast); lu_solve's four
+operands all get it in front."""
 
 from ..core import get_aval
 from ..transforms.batching import move_to, moveaxis, primitive_batchers
-from .linalg import PRIMITIVES
+from .linalg import PRIMITIVES, lu_solve_p
 
 __all__ = []
 
@@ -32,6 +33,11 @@ def _binary_batch(primitive):
     return rule
 
 
+def _lu_solve_batch(axis_size, vals, dims, **params):
+    return lu_solve_p.bind(*[move_to(x, d, 0, axis_size) for x, d in zip(vals, dims)], **params), 0
+
+
 for _name, _primitive in PRIMITIVES.items():
     _two = _name in ("solve", "triangular_solve")
     primitive_batchers[_primitive] = (_binary_batch if _two else _unary_batch)(_primitive)
+primitive_batchers[lu_solve_p] = _lu_solve_batch

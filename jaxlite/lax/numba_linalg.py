@@ -9,7 +9,7 @@ float32 rounding.
 """
 
 from ..transforms.numba.lowering import array_rules, lowerable_if
-from .linalg import cholesky_p, eig_p, eigh_p, lu_p, qr_p, solve_p, svd_p, triangular_solve_p
+from .linalg import cholesky_p, eig_p, eigh_p, lu_p, lu_solve_p, qr_p, solve_p, svd_p, triangular_solve_p
 
 __all__ = []
 
@@ -20,6 +20,11 @@ def _flag(value):
 
 def _solve_rule(args, in_avals, out_avals):
     return [f"lh.solve({args[0]}, {args[1]})"]
+
+
+def _lu_solve_rule(args, in_avals, out_avals, *, transpose_a):
+    a, lu, pivots, b = args  # a itself is not read: its factors stand in for it
+    return [f"lh.lu_solve({lu}, {pivots}, {b}, {_flag(transpose_a)})"]
 
 
 def _cholesky_rule(args, in_avals, out_avals):
@@ -59,11 +64,12 @@ def _eig_rule(args, in_avals, out_avals, *, compute_left_eigenvectors, compute_r
 
 
 def _lapack_dtypes(in_avals, out_avals, **params):
-    """Operands LAPACK takes (results follow from them: lu's pivots are int32)."""
-    return all(a.dtype.kind in "fc" and a.dtype.itemsize >= 4 for a in in_avals)
+    """Operands LAPACK takes (results follow from them: lu's pivots are int32, and lu_solve
+    takes them)."""
+    return all(a.dtype.kind in "fc" and a.dtype.itemsize >= 4 for a in in_avals if a.dtype.kind != "i")
 
 
-for _prim, _rule in ((solve_p, _solve_rule), (cholesky_p, _cholesky_rule),
+for _prim, _rule in ((solve_p, _solve_rule), (lu_solve_p, _lu_solve_rule), (cholesky_p, _cholesky_rule),
                      (triangular_solve_p, _triangular_solve_rule), (lu_p, _lu_rule), (qr_p, _qr_rule),
                      (eigh_p, _eigh_rule), (svd_p, _svd_rule), (eig_p, _eig_rule)):
     array_rules[_prim] = _rule

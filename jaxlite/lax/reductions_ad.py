@@ -16,6 +16,8 @@
 - argmax, argmin and the bitwise reductions have zero derivatives.
 """
 
+import math
+
 import numpy as np
 
 from ..core import get_aval
@@ -93,7 +95,7 @@ def _product_of_others(x, axes):
     order = (*kept, *sorted(axes))
     moved = _transpose(x, order)
     moved_shape = get_aval(moved).shape
-    n = int(np.prod([aval.shape[a] for a in axes], dtype=np.int64))
+    n = math.prod([aval.shape[a] for a in axes])
     flat = _reshape(moved, (*(aval.shape[d] for d in kept), n))
     last = len(kept)
     before = cumprod_p.bind(_shift(flat, last, 1, 1), axis=last, reverse=False)

@@ -1,5 +1,7 @@
 """Structural primitives: broadcasting, reshaping, slicing, padding, joining, casting, iota."""
 
+import math
+
 import numpy as np
 
 from .. import dtypes
@@ -21,7 +23,9 @@ def _broadcast_in_dim_impl(operand, shape, broadcast_dimensions):
         np.shape(operand)[broadcast_dimensions.index(d)] if d in broadcast_dimensions else 1
         for d in range(len(shape))
     ])
-    return np.array(np.broadcast_to(expanded, shape))  # a writable copy, never a view
+    out = np.empty(shape, expanded.dtype)  # a writable copy, never a view
+    out[...] = expanded
+    return out
 
 
 def _broadcast_in_dim_rule(operand, shape, broadcast_dimensions):
@@ -46,7 +50,7 @@ broadcast_in_dim_p = standard_primitive("broadcast_in_dim", _broadcast_in_dim_im
 
 
 def _reshape_rule(operand, new_sizes):
-    if any(s < 0 for s in new_sizes) or int(np.prod(new_sizes)) != operand.size:
+    if any(s < 0 for s in new_sizes) or math.prod(new_sizes) != operand.size:
         raise ValueError(f"reshape: cannot reshape an array of shape {operand.shape} into shape {new_sizes}")
     return _same(operand, shape=new_sizes)
 

@@ -56,6 +56,15 @@ def _check_solve(batch, dtype):
     _close(L.inv(a), np.linalg.inv(a), dtype, 10)
 
 
+def _check_lu_solve(batch, dtype):
+    a, b = _rand((*batch, 4, 4), dtype) + 4 * np.eye(4, dtype=dtype), _rand((*batch, 4, 3), dtype, 1)
+    packed, pivots, _ = L.lu(a)
+    for transpose_a in (False, True):
+        x = L.lu_solve(a, packed, pivots, b, transpose_a=transpose_a)
+        assert x.dtype == dtype
+        _close(x, np.linalg.solve(np.swapaxes(a, -1, -2) if transpose_a else a, b), dtype, 10)
+
+
 def _check_cholesky(batch, dtype):
     a = _spd(batch, 4, dtype)
     _close(L.cholesky(a), np.linalg.cholesky(a), dtype, 10)
@@ -146,7 +155,7 @@ def _check_eig(batch, dtype):
 
 
 EAGER = {
-    "solve": _check_solve, "cholesky": _check_cholesky, "triangular_solve": _check_triangular_solve,
+    "solve": _check_solve, "lu_solve": _check_lu_solve, "cholesky": _check_cholesky, "triangular_solve": _check_triangular_solve,
     "lu": _check_lu, "qr": _check_qr, "eigh": _check_eigh, "svd": _check_svd, "eig": _check_eig,
 }
 
@@ -163,6 +172,11 @@ def test_values_where_lapack_fails_are_nan():
     a = np.stack([np.zeros((2, 2)), np.eye(2)])
     x = np.asarray(L.solve(a, np.ones((2, 2, 1))))
     assert np.isnan(x[0]).all() and np.array_equal(x[1], np.ones((2, 1)))
+    for transpose_a in (False, True):  # a zero pivot, as gesv's singular test
+        y = np.asarray(L.lu_solve(a, *L.lu(a)[:2], np.ones((2, 2, 1)), transpose_a=transpose_a))
+        assert np.isnan(y[0]).all() and np.array_equal(y[1], np.ones((2, 1)))
+        assert np.isnan(np.asarray(jaxlite.jit(lambda a: L.lu_solve(a, *L.lu(a)[:2], np.ones((2, 2, 1)),
+                                                                  transpose_a=transpose_a))(a))[0]).all()
     factor = np.asarray(L.cholesky(np.stack([-np.eye(2), 4 * np.eye(2)])))
     assert np.isnan(factor[0]).all() and np.array_equal(factor[1], 2 * np.eye(2))
     jitted = jaxlite.jit(lambda a, b, c: (L.solve(a, b), L.cholesky(c)))(a, np.ones((2, 2, 1)), -np.eye(2)[None])
@@ -193,6 +207,8 @@ def test_empty_matrices():
     (lambda: L.lu(np.ones((2, 2), bool)), TypeError, "lu"),
     (lambda: L.eig(np.ones((2, 3))), ValueError, "eig"),
     (lambda: L.inv(np.ones((2, 3))), ValueError, "inv"),
+    (lambda: L.lu_solve(np.eye(3), np.eye(3), np.zeros(3), np.ones((3, 1))), ValueError, "pivots must be int32"),
+    (lambda: L.lu_solve(np.eye(2), np.eye(3), np.zeros(3, np.int32), np.ones((3, 1))), ValueError, "same shape"),
     (lambda: jaxlite.make_jaxpr(lambda x: L.cholesky(x))(np.ones((2, 3))), ValueError, "cholesky"),
 ])
 def test_errors(call, error, words):
@@ -226,6 +242,11 @@ def _gauge_free_eigh(x):
     return v[..., :, :1] * jnp.conj(v[..., :, :1]).swapaxes(-1, -2), w
 
 
+def _lu_solve(a, b, transpose_a=False):
+    """solve(op(a), b) through a's factors, a function of a and b for the derivative checks."""
+    return L.lu_solve(a, *L.lu(a)[:2], b, transpose_a=transpose_a)
+
+
 SPD = _spd((), 3, np.float64, 5)
 SPD_C = _spd((), 3, np.complex128, 5)
 # name -> [(function, arguments, orders)]; real cases check factors directly (their signs are
@@ -233,6 +254,8 @@ SPD_C = _spd((), 3, np.complex128, 5)
 JVP = {
     "solve": [(L.solve, (SPD, _rand((3, 2), np.float64)), 2), (L.inv, (SPD_C,), 2),
               (L.solve, (SPD_C, _rand((2, 3, 2), np.complex128)[0]), 2)],
+    "lu_solve": [(_lu_solve, (SPD + _rand((3, 3), np.float64), _rand((3, 2), np.float64)), 2),
+                 (lambda a, b: _lu_solve(a, b, True), (SPD_C, _rand((3, 2), np.complex128)), 2)],
     "cholesky": [(L.cholesky, (SPD,), 2), (lambda x: L.cholesky(x, symmetrize_input=False), (SPD_C,), 2)],
     "triangular_solve": [
         (lambda a, b: L.triangular_solve(a, b, left_side=True, lower=True), (SPD, _rand((3, 2), np.float64)), 2),
@@ -256,10 +279,13 @@ def test_derivatives(name):
         check_grads(fun, args, order=order, atol=1e-4)
 
 
-def test_grad_of_solve_is_one_solve_with_a_transposed():
+def test_grad_of_solve_factors_a_once():
+    """The value and the cotangent solve with one factorization of a (the second with a^T)."""
     a, b = SPD + _rand((3, 3), np.float64), _rand((3, 2), np.float64)
-    jaxpr = str(jaxlite.make_jaxpr(jaxlite.grad(lambda a, b: jnp.sum(L.solve(a, b) ** 2), argnums=(0, 1)))(a, b))
-    assert jaxpr.count("solve") == 2
+    jaxpr = jaxlite.make_jaxpr(jaxlite.grad(lambda a, b: jnp.sum(L.solve(a, b) ** 2), argnums=(0, 1)))(a, b)
+    eqns = [(e.primitive.name, e.params.get("transpose_a")) for e in jaxpr.jaxpr.eqns
+            if e.primitive.name in ("lu", "lu_solve", "solve")]
+    assert sorted(eqns, key=str) == [("lu", None), ("lu_solve", False), ("lu_solve", True)]
     ga, gb = jaxlite.grad(lambda a, b: jnp.sum(L.solve(a, b) ** 2), argnums=(0, 1))(a, b)
     x = np.linalg.solve(a, b)
     gb_want = np.linalg.solve(a.T, 2 * x)
@@ -276,6 +302,7 @@ def _batch_of(name):
     b = _rand((3, 3, 2), np.float64, 1)
     return {
         "solve": (L.solve, (spd, b)),
+        "lu_solve": (lambda a, b: (_lu_solve(a, b), _lu_solve(a, b, True)), (spd, b)),
         "triangular_solve": (lambda a, b: L.triangular_solve(a, b, left_side=True, lower=True), (spd, b)),
         "cholesky": (L.cholesky, (spd,)),
         "lu": (L.lu, (_rand((3, 3, 2), np.float64),)),

@@ -16,7 +16,7 @@ from numba.extending import overload
 from numba.np.linalg import _LAPACK, F_INT_nbtype, get_blas_kind
 from numba.np.numpy_support import as_dtype
 
-__all__ = ["solve", "cholesky", "triangular_solve", "lu", "qr", "eigh", "svd", "eig"]
+__all__ = ["solve", "lu_solve", "cholesky", "triangular_solve", "lu", "qr", "eigh", "svd", "eig"]
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 _PIVOT = as_dtype(F_INT_nbtype)  # LAPACK's integer
@@ -256,6 +256,44 @@ def solve(a, b):
         else:
             _fill_nan(ov[i])
     return out
+
+
+@_jit
+def lu_solve(lu, pivots, b, transpose_a):
+    """x with a x = b (a^T x = b with transpose_a) from a's packed getrf factors lu (..., n, n)
+    and 0-based pivots (..., n), for C-ordered b (..., n, k); NaN where a is singular (a zero on
+    U's diagonal), as gesv."""
+    n, k = b.shape[-2], b.shape[-1]
+    out = np.empty_like(b)
+    count = b.size // (n * k) if n * k else 0
+    lv, pv = lu.reshape((count, n, n)), pivots.reshape((count, n))
+    bv, ov = b.reshape((count, n, k)), out.reshape((count, n, k))
+    for i in range(count):
+        m, y = lv[i], ov[i]
+        _fill(y, bv[i], False)
+        singular = False
+        for r in range(n):
+            singular = singular or m[r, r] == 0
+        if singular:
+            _fill_nan(y)
+        elif not transpose_a:  # a = P^T L U: y <- U^-1 L^-1 P y
+            for r in range(n):
+                _swap_rows(y, r, pv[i, r])
+            _substitute(m, y, True, True)
+            _substitute(m, y, False, False)
+        else:  # a^T = U^T L^T P: y <- P^T L^-T U^-T y
+            _substitute(m.T, y, True, False)
+            _substitute(m.T, y, False, True)
+            for r in range(n - 1, -1, -1):
+                _swap_rows(y, r, pv[i, r])
+    return out
+
+
+@numba.njit(inline="always")
+def _swap_rows(y, r, p):
+    if p != r:
+        for c in range(y.shape[1]):
+            y[r, c], y[p, c] = y[p, c], y[r, c]
 
 
 @_jit
