@@ -90,7 +90,8 @@ class Primitive:
 
 def eager_apply(prim, args, params):
     """Run a primitive's NumPy impl on concrete operands and wrap the results."""
-    out = prim.impl(*[_array.to_numpy_array(x) for x in args], **params)
+    array_type = _array.Array
+    out = prim.impl(*[x._value if type(x) is array_type else _array.to_numpy_array(x) for x in args], **params)
     if prim.multiple_results:
         return [_array.wrap(o) for o in out]
     return _array.wrap(out)

@@ -23,7 +23,7 @@ so transposes of linear maps transpose without conjugating.
 
 import numpy as np
 
-from ..core import get_aval
+from ..core import Tracer, get_aval
 from ..transforms.ad import UndefinedPrimal, Zero, add_tangents, defjvp_rule, instantiate, primitive_transposes
 from .dot import dot_general_p
 from .elementwise import PRIMITIVES as _E
@@ -199,7 +199,8 @@ def _solve_triangular(a, b, left_side, lower, transpose_a=False, conjugate_a=Fal
 
 def _solve_jvp(primals, tangents):
     a, b = primals
-    lu, pivots, _ = lu_p.bind(stop_gradient_p.bind(a))  # lu_solve differentiates through a
+    constant = a if not isinstance(a, Tracer) else stop_gradient_p.bind(a)  # lu_solve differentiates through a
+    lu, pivots, _ = lu_p.bind(constant)
     return _lu_solve_jvp((a, lu, pivots, b), (tangents[0], None, None, tangents[1]), transpose_a=False)
 
 
@@ -209,7 +210,8 @@ def _lu_solve_jvp(primals, tangents, *, transpose_a):
     x = lu_solve_p.bind(a, lu, pivots, b, transpose_a=transpose_a)
     rhs = db
     if type(da) is not Zero:  # op(a) x = b  =>  op(a) dx = db - op(da) x
-        rhs = add_tangents(rhs, _neg(_mm(_t(da) if transpose_a else da, x)))
+        da_x = _mm(_t(da) if transpose_a else da, x)
+        rhs = _neg(da_x) if type(db) is Zero else _sub(db, da_x)
     if type(rhs) is Zero:
         return x, rhs
     return x, lu_solve_p.bind(a, lu, pivots, rhs, transpose_a=transpose_a)
