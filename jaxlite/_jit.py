@@ -9,6 +9,8 @@ recorded as one `jit` equation (the compiler inlines nested ones).
 
 import functools
 
+import numpy as np
+
 from . import tree_util
 from .config import log_compile
 from ._api_util import abstractify, flatten_call, fun_name, normalize_static
@@ -38,6 +40,7 @@ def jit(fun=None, *, static_argnums=(), static_argnames=(), donate_argnums=(), d
 
 
 _PYTHON_SCALARS = frozenset((bool, int, float, complex))
+_ndarray, _as_ndarray = np.ndarray, np.array
 
 
 def _describe(x, keys, values):
@@ -78,12 +81,25 @@ def _describe(x, keys, values):
     return False
 
 
+def _leaves_key(args, kwargs):
+    """(key, leaf values) of a call's arguments by _describe, or None (the general path)."""
+    keys, values = [], []
+    if not _describe(args, keys, values) or (kwargs and not _describe(kwargs, keys, values)):
+        return None
+    return tuple(keys), values
+
+
 def _run_fast(entry, values):
     run, consts, out_tree = entry
     outs = run(*consts, *values) if consts else run(*values)
     if out_tree is None:
         return wrap(outs[0])
-    return out_tree(list(map(wrap, outs)))
+    arrays = []
+    for value in outs:  # wrap's work inline: per call it costs as much as a scalar kernel step
+        array = _new_array(Array)
+        array._value = value if type(value) is _ndarray else _as_ndarray(value)
+        arrays.append(array)
+    return out_tree(arrays)
 
 
 def _unflattener(tree):
@@ -186,7 +202,12 @@ class JittedFunction:
             entry = None if values is None else self._fast.get(tuple([(v.shape, v.dtype) for v in values]))
             if entry is not None:
                 return _run_fast(entry, values)
-        tree_key = self._tree_key(args, kwargs) if eager else None
+        if not eager:
+            tree_key = None
+        elif self._static_argnums or self._static_argnames:
+            tree_key = self._tree_key(args, kwargs)
+        else:
+            tree_key = _leaves_key(args, kwargs)
         if tree_key is not None:
             entry = self._fast_trees.get(tree_key[0])
             if entry is not None:
@@ -223,10 +244,10 @@ class JittedFunction:
             skip = {i % len(args) for i in nums if -len(args) <= i < len(args)}
             args = tuple(a for i, a in enumerate(args) if i not in skip)
             kwargs = {k: v for k, v in kwargs.items() if k not in names}
-        keys, values = [], []
-        if not _describe(args, keys, values) or (kwargs and not _describe(kwargs, keys, values)):
-            return None
-        return ((tuple(keys), static) if static else tuple(keys)), values
+        described = _leaves_key(args, kwargs)
+        if described is None or not static:
+            return described
+        return (described[0], static), described[1]
 
     def _fast_entry(self, traced):
         from .transforms.numba.compiler import compile_jaxpr
