@@ -3,8 +3,8 @@ last two axes of an operand, batched over its leading axes ("...").
 
 Operands are float32, float64, complex64 or complex128 (anything else is a TypeError naming
 the function); results keep that precision (eigenvalues and singular values are real). The
-impls call NumPy's LAPACK (SciPy's for lu and triangular_solve), which computes float32 in
-float64 as NumPy does and rounds back.
+impls call NumPy's LAPACK (SciPy's for lu, lu_solve and triangular_solve), which computes
+float32 in float64 as NumPy does and rounds back.
 
 These functions never raise on values, so they work alike eagerly and under jit: where LAPACK
 fails (a singular matrix in `solve`, a matrix that is not positive definite in `cholesky`, no

@@ -1,6 +1,6 @@
 """LAPACK-backed helpers for the linalg lowerings (lax/numba_linalg.py): solve, cholesky,
 triangular_solve, lu, qr, eigh, svd and eig over the flattened batch axes, NaN where LAPACK
-fails (as the eager impls).
+fails (as the eager impls); lu_solve substitutes with lu's factors (Numba has no getrs).
 
 They call LAPACK through the wrappers Numba's own np.linalg uses (numba.np.linalg._LAPACK,
 symbols of Numba's helper library, so kernels stay cacheable), not through np.linalg: Numba's
