@@ -22,7 +22,8 @@ from jaxlite.transforms.numba import cache
 
 REPO = Path(__file__).resolve().parents[2]
 
-# x in [-1, 1]: a fused elementwise chain, a reduction, a sort and a gather in one program.
+# x in [-1, 1]: a fused elementwise chain, reductions of one block (7 and 210 values) and of
+# several (4900: NumPy's pairwise tree), a sort and a gather in one program.
 PROGRAM = textwrap.dedent("""
     import json, sys, time
     import numba  # imported first, so the first call's time is compile or cache load only
@@ -32,7 +33,7 @@ PROGRAM = textwrap.dedent("""
 
     def f(x, i):
         y = jnp.sort(jnp.tanh(x) * 2.0 + 1.0)
-        return y[i] + jnp.sum(x * x)
+        return y[i] + jnp.sum(x * x) + jnp.sum(jnp.tile(x, 30) ** 2) + jnp.sum(jnp.tile(x, 700) * 1.5)
 
     x, i = np.linspace(-1.0, 1.0, 7), np.array([0, 3, 6])
     jitted = jaxlite.jit(f)
@@ -53,7 +54,8 @@ PROGRAM = textwrap.dedent("""
 
 def expected_output():
     x, i = np.linspace(-1.0, 1.0, 7), np.array([0, 3, 6])
-    return (np.sort(np.tanh(x) * 2.0 + 1.0)[i] + np.sum(x * x)).tolist()
+    y = np.sort(np.tanh(x) * 2.0 + 1.0)[i]
+    return (y + np.sum(x * x) + np.sum(np.tile(x, 30) ** 2) + np.sum(np.tile(x, 700) * 1.5)).tolist()
 
 
 def _env(cache_dir, log_compiles=False):

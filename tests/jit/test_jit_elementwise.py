@@ -592,6 +592,30 @@ def test_float32_sum_is_accurate():
     assert abs(got - exact) <= max(numpy_error, exact * 2 ** -24)
 
 
+@pytest.mark.parametrize("n", [4096, 4097, 100_003, 300_007], ids=str)
+def test_float64_sums_equal_numpys_bit_for_bit(n):
+    """Longer than one block (4096) a float64 sum still adds in NumPy's pairwise order, rows and
+    whole arrays, fused with the elementwise work, also when the blocks run on several threads
+    (300_007 values)."""
+    x = np.random.default_rng(n).standard_normal(n)
+    rows = np.stack([x, x[::-1]])
+    whole, by_row = jaxlite.jit(lambda x, r: (jnp.sum(x * 2 + 1), jnp.sum(jnp.exp(r), axis=-1)))(x, rows)
+    assert float(whole) == np.sum(x * 2 + 1)
+    np.testing.assert_array_equal(np.asarray(by_row), np.sum(np.exp(rows), axis=-1))
+
+
+def test_large_full_reductions_of_every_kind():
+    """Reductions of every axis of arrays large enough for a parallel loop: the ones without
+    per-block slots (max, min, any, prod) stay serial instead of racing on one accumulator."""
+    x = np.random.default_rng(5).standard_normal(300_007)
+    f = jaxlite.jit(lambda x: (jnp.max(x), jnp.min(x * 2), jnp.any(x > 4), jnp.all(x < 5),
+                               jnp.prod(x * 0 + 1.000001), jnp.sum(x) + jnp.max(jnp.abs(x))))
+    want = (np.max(x), np.min(x * 2), np.any(x > 4), np.all(x < 5), np.prod(x * 0 + 1.000001),
+            np.sum(x) + np.max(np.abs(x)))
+    for g, w in zip(f(x), want):
+        np.testing.assert_allclose(np.asarray(g), w, rtol=1e-12)
+
+
 def test_bool_sum_counts_under_jit():
     x = np.random.default_rng(4).random((30, 20)) < 0.3
     got = jaxlite.jit(lambda x: jnp.sum(x, axis=0))(Array(x))

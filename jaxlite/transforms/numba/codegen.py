@@ -27,9 +27,10 @@ __all__ = ["is_lowerable", "Kernel", "write_kernel"]
 # Loops over at least this many elements run on all cores (prange); smaller ones would pay
 # more in thread start-up than they gain.
 PARALLEL_MIN_SIZE = 1 << 18
-# A reduction over the last axis with a block reducer goes through a buffer of this many values
-# per block (see lowering.block_reducers); float64 rows up to this long sum exactly as NumPy sums
-# them (float32 ones are summed in float64: more accurate than NumPy).
+# A reduction over the last axis with a block reducer goes through a buffer of at most this many
+# values per block (see lowering.block_reducers). Blocks are subtrees of NumPy's pairwise sum and
+# their sums combine in its order, so float64 rows sum exactly as NumPy sums them (float32 ones
+# are summed in float64: more accurate than NumPy).
 BLOCK = 4096
 
 
@@ -271,12 +272,15 @@ class _Writer:
         reductions = [e for e in group.eqns if e.primitive in reducer_rules]
         written = [v for e in group.eqns if e.primitive not in reducer_rules for v in e.outvars if self._escapes(group, v)]
         broadcasts = any(e.primitive.name == "broadcast_in_dim" and e.invars[0].aval.shape != shape for e in group.eqns)
-        flat = not reductions and not broadcasts and rank > 1
+        trailing = _common_trailing_axes(reductions, rank)
+        # One flat loop over C-ordered memory when no element needs its multi-index: elementwise
+        # work, or reductions of every axis (NumPy sums a contiguous array as one run, too).
+        flat = not broadcasts and rank > 1 and (not reductions or trailing == rank)
         idx = ["i"] if flat or rank == 1 else [f"i{d}" for d in range(rank)]
+        loop_rank, loop_trailing = (1, min(trailing, 1)) if flat else (rank, trailing)
 
         for v in written:
             self._allocate(v, shape)
-        trailing = _common_trailing_axes(reductions, rank)
         for e in reductions:
             out_shape = e.outvars[0].aval.shape
             init, _ = reducer_rules[e.primitive]
@@ -310,39 +314,49 @@ class _Writer:
                 views[v] = f"{self.name_of(v)}_f"
                 self.emit(f"{views[v]} = {self.name_of(v)}.reshape({size})")
             self._flat_views = views
-        loop = "numba.prange" if size >= PARALLEL_MIN_SIZE and (trailing is None or trailing > 0 or not reductions) else "range"
-        if loop == "numba.prange" and reductions and trailing is None:
-            loop = "range"  # accumulating into shared memory from several threads would race
-        self.parallel |= loop == "numba.prange"
-
         depth = 1
-        n_outer = rank if trailing is None else rank - trailing
+        n_outer = loop_rank if loop_trailing is None else loop_rank - loop_trailing
         loop_dims = [size] if flat else list(shape)
         accs = {}
-        blocked = _blocked_reductions(reductions) if trailing else {}
+        blocked = _blocked_reductions(reductions) if loop_trailing else {}
+        tree = blocked and loop_dims[-1] > BLOCK  # several blocks: subtrees of NumPy's pairwise sum
+        # Threads may share the outer loop unless they would accumulate into the same place: an
+        # output element (a reduction not over trailing axes), or a scalar accumulator (all axes
+        # reduced; the block sums of a tree each have their own slot).
+        shared = loop_trailing is None or (n_outer == 0 and not (tree and len(blocked) == len(reductions)))
+        loop = "numba.prange" if size >= PARALLEL_MIN_SIZE and not (reductions and shared) else "range"
+        self.parallel |= loop == "numba.prange"
+        if tree:
+            self.emit(f"{idx[-1]}_starts = sh.pairwise_blocks({loop_dims[-1]}, {BLOCK})", depth)
         for d, extent in enumerate(loop_dims):
-            if not flat and trailing is not None and d == n_outer:
+            if loop_trailing is not None and d == n_outer:
                 for e in reductions:
                     acc = f"{self.name_of(e.outvars[0])}_acc"
                     accs[e] = acc
                     self.emit(f"{acc} = {reducer_rules[e.primitive][0](_acc_dtype(e))}", depth)
             kind = loop if d == 0 else "range"
-            if blocked and d == rank - 1:
+            if blocked and d == loop_rank - 1:
                 i = idx[d]
-                self.emit(f"for {i}_k in {kind}({-(-extent // BLOCK)}):", depth)
+                if tree and d == 0:  # the block sums outside the (maybe parallel) loop over blocks
+                    self._block_sums(blocked, i, depth)
+                self.emit(f"for {i}_k in {kind}({f'len({i}_starts) - 1' if tree else 1}):", depth)
                 depth += 1
                 if d == 0:
                     self._block_buffers(blocked, extent, depth)
-                self.emit(f"{i}_b = {i}_k * {BLOCK}", depth)
-                self.emit(f"{i}_n = min({BLOCK}, {extent} - {i}_b)", depth)
+                # (runtime values: a literal block length would give the recursive block
+                # reducer a second signature, and Numba then crashes loading the kernel's cache)
+                self.emit(f"{i}_b = {i}_starts[{i}_k]" if tree else f"{i}_b = {i}_k * {BLOCK}", depth)
+                self.emit(f"{i}_n = {i}_starts[{i}_k + 1] - {i}_b" if tree else f"{i}_n = min({BLOCK}, {extent} - {i}_b)", depth)
                 self.emit(f"for {i}_j in range({i}_n):", depth)
                 self.emit(f"{i} = {i}_b + {i}_j", depth + 1)
             else:
                 self.emit(f"for {idx[d]} in {kind}({extent}):", depth)
                 if blocked and d == 0:
                     self._block_buffers(blocked, shape[-1], depth + 1)
+                    if tree:
+                        self._block_sums(blocked, idx[-1], depth + 1)
             depth += 1
-        if not flat and trailing is not None and n_outer == rank:
+        if loop_trailing is not None and n_outer == loop_rank:
             for e in reductions:
                 accs[e] = f"{self.name_of(e.outvars[0])}_acc"
                 self.emit(f"{accs[e]} = {reducer_rules[e.primitive][0](_acc_dtype(e))}", depth)
@@ -380,9 +394,17 @@ class _Writer:
             target = self._flat_views[v] + "[i]" if flat else f"{self.name_of(v)}[{', '.join(idx)}]"
             self.emit(f"{target} = {loop_vals[v]}", depth)
         for e, helper in blocked.items():  # after a block: reduce its buffer
+            name = self.name_of(e.outvars[0])
+            block_sum = f"{helper}({name}_buf, {idx[-1]}_n)"
+            if tree:
+                self.emit(f"{name}_sums[{idx[-1]}_k] = {block_sum}", depth - 1)
+            else:
+                _, combine = reducer_rules[e.primitive]
+                self.emit(f"{accs[e]} = {combine(accs[e], block_sum, _acc_dtype(e))}", depth - 1)
+        for e in blocked if tree else ():  # after all blocks: their sums, in NumPy's order
             _, combine = reducer_rules[e.primitive]
-            partial = f"{helper}({self.name_of(e.outvars[0])}_buf, {idx[-1]}_n)"
-            self.emit(f"{accs[e]} = {combine(accs[e], partial, _acc_dtype(e))}", depth - 1)
+            total = f"sh.pairwise_combine({self.name_of(e.outvars[0])}_sums, {loop_dims[-1]}, {BLOCK})"
+            self.emit(f"{accs[e]} = {combine(accs[e], total, _acc_dtype(e))}", depth - 2)
         if accs:
             store_depth = 1 + n_outer
             for e, acc in accs.items():
@@ -395,6 +417,11 @@ class _Writer:
         for e in blocked:
             dtype = dtype_code(_acc_dtype(e))
             self.emit(f"{self.name_of(e.outvars[0])}_buf = np.empty({min(BLOCK, extent)}, {dtype})", depth)
+
+    def _block_sums(self, blocked, i, depth):
+        for e in blocked:
+            dtype = dtype_code(_acc_dtype(e))
+            self.emit(f"{self.name_of(e.outvars[0])}_sums = np.empty(len({i}_starts) - 1, {dtype})", depth)
 
     def _index(self, v, idx, flat, size):
         if flat:

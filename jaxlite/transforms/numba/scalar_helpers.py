@@ -500,6 +500,13 @@ PAIRWISE_BLOCK = 128  # NumPy's PW_BLOCKSIZE
 _U8 = tuple(np.uint64(k) for k in range(8))
 
 
+@numba.njit(inline="always")
+def _pairwise_split(n):
+    """Where NumPy's pairwise sum splits n values: half, rounded down to a multiple of 8."""
+    n2 = n // 2
+    return n2 - n2 % 8
+
+
 @_jit
 def pairwise_sum(a, n):
     """The sum of a[:n] in a's dtype, added in NumPy's pairwise order (eight accumulators over
@@ -527,6 +534,58 @@ def pairwise_sum(a, n):
         for i in range(n - n % 8, n):
             res += a[i]
         return res
-    n2 = n // 2
-    n2 -= n2 % 8
+    n2 = _pairwise_split(n)
     return pairwise_sum(a, n2) + pairwise_sum(a[n2:], n - n2)
+
+
+_STACK = 130  # tree depth: at most log2 of 2**63 levels, two entries each
+
+
+@_jit
+def pairwise_blocks(n, block):
+    """The starts of the nodes of NumPy's pairwise-sum tree over n values that are the first of
+    at most `block` values on their path from the root, left to right, then n: summing each
+    block pairwise and combining the sums with pairwise_combine gives NumPy's sum exactly.
+    (Iterative: Numba crashes loading a cached kernel whose recursive helper was compiled for
+    more than one signature, and literal arguments such as `block` give it one more.)"""
+    # a cut node's parent holds more than `block` values, so the node more than block/2 - 8
+    starts = np.empty(n // max(block // 2 - 8, 1) + 2, np.int64)
+    node_start, node_size = np.empty(_STACK, np.int64), np.empty(_STACK, np.int64)
+    node_start[0], node_size[0], top, k = 0, n, 0, 0
+    while top >= 0:  # depth first, left child first
+        first, size = node_start[top], node_size[top]
+        top -= 1
+        if size <= block:
+            starts[k] = first
+            k += 1
+        else:
+            half = _pairwise_split(size)
+            node_start[top + 1], node_size[top + 1] = first + half, size - half
+            node_start[top + 2], node_size[top + 2] = first, half
+            top += 2
+    starts[k] = n
+    return starts[: k + 1]
+
+
+@_jit
+def pairwise_combine(sums, n, block):
+    """NumPy's pairwise sum of n values from the sums of its blocks (pairwise_blocks): each node
+    of the tree adds its left and right subtrees' totals, from the leaves up."""
+    size, visits = np.empty(_STACK, np.int64), np.zeros(_STACK, np.int8)
+    totals = np.empty(_STACK, sums.dtype)
+    size[0], top, count, k = n, 0, 0, 0
+    while top >= 0:
+        m = size[top]
+        if m <= block:  # a block: its sum
+            totals[count] = sums[k]
+            count, k, top = count + 1, k + 1, top - 1
+        elif visits[top] < 2:  # visit the left child, then the right one
+            half = _pairwise_split(m)
+            visits[top] += 1
+            size[top + 1], visits[top + 1] = half if visits[top] == 1 else m - half, 0
+            top += 1
+        else:  # both children summed: add them
+            count -= 1
+            totals[count - 1] += totals[count]
+            top -= 1
+    return totals[0]
