@@ -141,13 +141,14 @@ def _compile(jaxpr, name):
         flags = "cache=True, error_model='numpy', nogil=True" + (", parallel=True" if kernel.parallel else "")
         body += ["", f"@numba.njit({flags})", kernel.source, ""]
     body += ["", f"def run({', '.join(inputs)}):", *run_lines, ""]
-    source = "\n".join(["import numpy as np", "import numba", *_helper_imports(body), "", *body])
+    helpers = _used_helpers(body)
+    source = "\n".join(["import numpy as np", "import numba", *_helper_imports(helpers), "", *body])
 
     cached = _BY_SOURCE.get(source)
     if cached is not None:
         return cached
     fallback_fns = {f"numpy_eqn_{k}": _numpy_runner(seg) for k, seg in enumerate(segments) if not isinstance(seg, list)}
-    module = load_module(source, _helpers_version(), fallback_fns)
+    module = load_module(source, _helpers_version(helpers), fallback_fns)
     executable = _BY_SOURCE[source] = Executable(module.run, source, fallbacks, jaxpr)
     return executable
 
@@ -166,26 +167,31 @@ def _exact_scalar(name, dtype, may_be_array=False):
 _HELPER_MODULES = {"sh": "scalar_helpers", "vm": "vmath", "ah": "array_helpers", "lh": "linalg_helpers"}
 
 
-def _helper_imports(lines):
-    """Imports of the helper modules the generated code uses (each costs milliseconds to
-    import: array_helpers alone defines over a hundred Numba functions)."""
-    used = set(re.findall(rf"\b({'|'.join(_HELPER_MODULES)})\.", "\n".join(lines)))
-    return [f"import jaxlite.transforms.numba.{_HELPER_MODULES[a]} as {a}" for a in sorted(used)]
+def _used_helpers(lines):
+    """The aliases of the helper modules the generated code uses (they import nothing of ours)."""
+    return tuple(sorted(set(re.findall(rf"\b({'|'.join(_HELPER_MODULES)})\.", "\n".join(lines)))))
+
+
+def _helper_imports(aliases):
+    """Imports of those helper modules (each costs milliseconds to import: array_helpers alone
+    defines over a hundred Numba functions)."""
+    return [f"import jaxlite.transforms.numba.{_HELPER_MODULES[a]} as {a}" for a in aliases]
+
+
+def _helpers_version(aliases):
+    """The code generator's version and the hashes of the helper modules a kernel uses: kernels
+    inline their helpers, and Numba's cache of a kernel would not notice a change in them. An
+    edit to one helper module leaves kernels that do not use it cached."""
+    return "|".join([CODEGEN_VERSION, *(f"{a}:{_helper_digest(_HELPER_MODULES[a])}" for a in aliases)])
 
 
 @functools.cache
-def _helpers_version():
-    """The code generator's version and the helper modules' hashes: kernels inline the helpers,
-    and Numba's cache of a kernel would not notice a change in them. (Read from the files, so
-    finding a cached module does not import helpers it does not use.)"""
+def _helper_digest(module):
+    """A helper module's hash, from its file (finding a cached kernel imports no helper)."""
     import hashlib
 
-    here = os.path.dirname(__file__)
-    digests = []
-    for module in sorted(_HELPER_MODULES.values()):
-        with open(os.path.join(here, module + ".py"), "rb") as f:
-            digests.append(hashlib.sha256(f.read()).hexdigest()[:16])
-    return "|".join([CODEGEN_VERSION, *digests])
+    with open(os.path.join(os.path.dirname(__file__), module + ".py"), "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()[:16]
 
 
 def _later_uses(segments, outvars):
