@@ -614,6 +614,9 @@ def test_large_full_reductions_of_every_kind():
             np.sum(x) + np.max(np.abs(x)))
     for g, w in zip(f(x), want):
         np.testing.assert_allclose(np.asarray(g), w, rtol=1e-12)
+    m = x[:300_000].reshape(600, 500)  # every axis of a matrix: one flat pass, as NumPy sums it
+    total, top, mean = jaxlite.jit(lambda m: (jnp.sum(m * m), jnp.max(m), jnp.mean(m)))(m)
+    assert (float(total), float(top), float(mean)) == (np.sum(m * m), np.max(m), np.mean(m))
 
 
 def test_bool_sum_counts_under_jit():
