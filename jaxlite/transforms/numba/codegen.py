@@ -401,10 +401,11 @@ class _Writer:
             else:
                 _, combine = reducer_rules[e.primitive]
                 self.emit(f"{accs[e]} = {combine(accs[e], block_sum, _acc_dtype(e))}", depth - 1)
-        for e in blocked if tree else ():  # after all blocks: their sums, in NumPy's order
-            _, combine = reducer_rules[e.primitive]
-            total = f"sh.pairwise_combine({self.name_of(e.outvars[0])}_sums, {loop_dims[-1]}, {BLOCK})"
-            self.emit(f"{accs[e]} = {combine(accs[e], total, _acc_dtype(e))}", depth - 2)
+        if tree:  # after all blocks, their sums in NumPy's order (a pass of its own: one depth)
+            for e in blocked:
+                _, combine = reducer_rules[e.primitive]
+                total = f"sh.pairwise_combine({self.name_of(e.outvars[0])}_sums, {loop_dims[-1]}, {BLOCK})"
+                self.emit(f"{accs[e]} = {combine(accs[e], total, _acc_dtype(e))}", depth - 2)
         if accs:
             store_depth = 1 + n_outer
             for e, acc in accs.items():
