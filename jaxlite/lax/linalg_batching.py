@@ -38,6 +38,8 @@ def _lu_solve_batch(axis_size, vals, dims, **params):
 
 
 for _name, _primitive in PRIMITIVES.items():
-    _two = _name in ("solve", "triangular_solve")
-    primitive_batchers[_primitive] = (_binary_batch if _two else _unary_batch)(_primitive)
-primitive_batchers[lu_solve_p] = _lu_solve_batch
+    if _primitive is lu_solve_p:
+        primitive_batchers[_primitive] = _lu_solve_batch
+    else:
+        _two = _name in ("solve", "triangular_solve")
+        primitive_batchers[_primitive] = (_binary_batch if _two else _unary_batch)(_primitive)

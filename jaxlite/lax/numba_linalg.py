@@ -64,13 +64,17 @@ def _eig_rule(args, in_avals, out_avals, *, compute_left_eigenvectors, compute_r
 
 
 def _lapack_dtypes(in_avals, out_avals, **params):
-    """Operands LAPACK takes (results follow from them: lu's pivots are int32, and lu_solve
-    takes them)."""
-    return all(a.dtype.kind in "fc" and a.dtype.itemsize >= 4 for a in in_avals if a.dtype.kind != "i")
+    """Operands LAPACK takes (results follow from them: lu's pivots are int32)."""
+    return all(a.dtype.kind in "fc" and a.dtype.itemsize >= 4 for a in in_avals)
+
+
+def _lu_solve_dtypes(in_avals, out_avals, **params):
+    a, lu, pivots, b = in_avals  # the pivots are int32
+    return _lapack_dtypes([a, lu, b], out_avals)
 
 
 for _prim, _rule in ((solve_p, _solve_rule), (lu_solve_p, _lu_solve_rule), (cholesky_p, _cholesky_rule),
                      (triangular_solve_p, _triangular_solve_rule), (lu_p, _lu_rule), (qr_p, _qr_rule),
                      (eigh_p, _eigh_rule), (svd_p, _svd_rule), (eig_p, _eig_rule)):
     array_rules[_prim] = _rule
-    lowerable_if[_prim] = _lapack_dtypes
+    lowerable_if[_prim] = _lu_solve_dtypes if _prim is lu_solve_p else _lapack_dtypes
